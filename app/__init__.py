@@ -1,0 +1,1 @@
+"""localddb: a DynamoDB-compatible server (the application layer: wire, auth, validation, operations)."""

@@ -1,0 +1,58 @@
+"""Server settings: one frozen dataclass, and the only place environment variables are read.
+
+Every option has an environment variable `LOCALDDB_<NAME>`; the command line (app/cli.py) overrides it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any, Literal
+
+AuthMode = Literal["permissive", "strict"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("./data")
+    in_memory: bool = False
+    region: str = "us-east-1"
+    credentials: Path | None = None
+    auth: AuthMode = "permissive"
+    log_level: str = "info"
+    # Account used for access keys that are not in the credentials (permissive mode only).
+    default_account: str = "000000000000"
+    partitions_per_table: int = 4
+    # Seconds a table stays CREATING / UPDATING / DELETING; 0 makes changes take effect at once.
+    status_delay: float = 0.0
+
+    def with_overrides(self, **values: Any) -> Settings:
+        return replace(self, **{k: v for k, v in values.items() if v is not None})
+
+
+def _convert(kind: Any, raw: str) -> Any:
+    text = str(kind)
+    if "bool" in text:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if "int" in text:
+        return int(raw)
+    if "float" in text:
+        return float(raw)
+    if "Path" in text:
+        return Path(raw)
+    return raw
+
+
+def from_env(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from `LOCALDDB_*` variables, defaults for the rest."""
+    env = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for f in fields(Settings):
+        raw = env.get("LOCALDDB_" + f.name.upper())
+        if raw is not None and raw != "":
+            values[f.name] = _convert(f.type, raw)
+    return Settings(**values)
