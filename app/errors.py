@@ -62,6 +62,7 @@ class ValidationException(DynamoDBError):
 class SerializationException(DynamoDBError):
     namespace = CORAL_SERVICE
     message_key = "Message"
+    omit_empty_message = True  # malformed JSON gets a bare `{"__type": …}`, as on AWS
 
 
 class UnknownOperationException(DynamoDBError):

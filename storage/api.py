@@ -77,6 +77,19 @@ class TableStats:
 
 
 @dataclass(frozen=True)
+class PartitionInfo:
+    """One partition of a table: its index, the inclusive range of signed 64-bit partition hashes it owns,
+    its live stats and the last log sequence number it wrote (0 before its first write)."""
+
+    index: int
+    hash_first: int
+    hash_last: int
+    item_count: int
+    size_bytes: int
+    last_lsn: int
+
+
+@dataclass(frozen=True)
 class StoredItem:
     """An item as stored: its JSON bytes and its DynamoDB size in bytes."""
 
@@ -138,3 +151,8 @@ class TableNotFound(StorageError):
 
 class TableExists(StorageError):
     pass
+
+
+class InvalidKey(StorageError):
+    """A key (or a written item's key attributes) does not match the table's key schema, or a key value
+    cannot be encoded. Callers validate keys first, so this signals a caller bug."""

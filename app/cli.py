@@ -1,0 +1,68 @@
+"""`localddb serve` and its options: the only place argv is read.
+
+Every option has an environment variable (`LOCALDDB_<OPTION>`, see app/settings.py); the command line wins.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from app.settings import Settings, from_env
+
+
+def parser(defaults: Settings) -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="localddb", description="A DynamoDB-compatible server.")
+    commands = root.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="run the server")
+    serve.add_argument("--host", help=f"address to listen on (default {defaults.host})")
+    serve.add_argument("--port", type=int, help=f"port to listen on (default {defaults.port})")
+    serve.add_argument("--data-dir", type=Path, help=f"where data is kept (default {defaults.data_dir})")
+    serve.add_argument("--in-memory", action="store_true", default=None, help="keep nothing on disk")
+    serve.add_argument("--region", help=f"region of unsigned requests and the health check (default {defaults.region})")
+    serve.add_argument("--credentials", type=Path, help="AWS-style credentials file of known access keys")
+    serve.add_argument("--access-keys", help="known access keys, AKID:SECRET[:ACCOUNT],… (besides --credentials)")
+    serve.add_argument("--auth", choices=["permissive", "strict"],
+                       help="strict: only known keys with valid signatures; permissive (default): unknown keys "
+                            "and unsigned requests accepted, known keys still verified")
+    serve.add_argument("--default-account", help=f"account of unknown keys (default {defaults.default_account})")
+    serve.add_argument("--partitions-per-table", type=int,
+                       help=f"partitions a new table starts with (default {defaults.partitions_per_table})")
+    serve.add_argument("--status-delay", type=float,
+                       help="seconds a table stays CREATING/UPDATING/DELETING (default 0: at once)")
+    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
+                       help=f"(default {defaults.log_level})")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    defaults = from_env()
+    args = parser(defaults).parse_args(argv)
+    options = {k: v for k, v in vars(args).items() if k != "command"}
+    settings = defaults.with_overrides(**options)
+    if args.command == "serve":
+        serve(settings)
+
+
+def serve(settings: Settings) -> None:
+    import uvicorn
+
+    from app.main import create_app
+
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.in_memory:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    # uvicorn handles SIGTERM/SIGINT: it stops accepting, finishes in-flight requests, then runs the
+    # lifespan shutdown, which closes the storage cluster cleanly.
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        access_log=settings.log_level == "debug",
+        loop="uvloop",
+        http="httptools",
+        lifespan="on",
+    )

@@ -1,0 +1,216 @@
+"""The system database: namespaces, tables and their partition maps, in one SQLite database
+(`catalog.sqlite` under the data directory, or in memory).
+
+Every table entry is also cached in memory; the cache is loaded at open and written through, so reads
+(`get`, `names`) never touch SQLite. A deleted table either disappears at once or lingers with status
+DELETING until the clock reaches its `linger_until`; lingering entries are purged lazily when looked at.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from storage.api import KeyAttribute, KeySchema, Namespace, TableExists, TableMeta, TableNotFound
+from storage.partition_map import HashRange, PartitionMap
+
+ACTIVE = "ACTIVE"
+DELETING = "DELETING"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS namespaces(
+    account TEXT NOT NULL, region TEXT NOT NULL, PRIMARY KEY(account, region)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tables(
+    account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, table_id TEXT NOT NULL UNIQUE,
+    created_at REAL NOT NULL, key_schema BLOB NOT NULL, spec BLOB NOT NULL, version INTEGER NOT NULL,
+    partition_count INTEGER NOT NULL, status TEXT NOT NULL, deleted_at REAL, linger_until REAL,
+    PRIMARY KEY(account, region, name),
+    FOREIGN KEY(account, region) REFERENCES namespaces(account, region));
+CREATE TABLE IF NOT EXISTS partitions(
+    table_id TEXT NOT NULL, idx INTEGER NOT NULL, hash_first INTEGER NOT NULL, hash_last INTEGER NOT NULL,
+    PRIMARY KEY(table_id, idx)) WITHOUT ROWID;
+"""
+_TABLE_COLUMNS = (
+    "account, region, name, table_id, created_at, key_schema, spec, version, partition_count, status, "
+    "deleted_at, linger_until"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TableEntry:
+    """A table as the catalog holds it: its metadata, when a lingering delete ends, and its partition map."""
+
+    meta: TableMeta
+    linger_until: float | None
+    partition_map: PartitionMap
+
+
+def _schema_to_json(schema: KeySchema) -> bytes:
+    parts = [schema.hash, *([] if schema.range is None else [schema.range])]
+    return orjson.dumps([[a.name, a.type] for a in parts])
+
+
+def _schema_from_json(data: bytes) -> KeySchema:
+    parts = [KeyAttribute(name, kind) for name, kind in orjson.loads(data)]
+    return KeySchema(parts[0], parts[1] if len(parts) > 1 else None)
+
+
+class Catalog:
+    """The catalog database and its in-memory cache. `path` None keeps it in memory."""
+
+    def __init__(self, path: Path | None, clock: Callable[[], float]) -> None:
+        self._clock = clock
+        self._db = sqlite3.connect(
+            ":memory:" if path is None else str(path), isolation_level=None, check_same_thread=False
+        )
+        if path is not None:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.executescript(_SCHEMA)
+        self._tables: dict[Namespace, dict[str, TableEntry]] = {}
+        self._load()
+
+    def close(self) -> None:
+        self._db.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+    def _load(self) -> None:
+        ranges: dict[str, list[HashRange]] = {}
+        for table_id, first, last in self._db.execute(
+            "SELECT table_id, hash_first, hash_last FROM partitions ORDER BY table_id, hash_first"
+        ):
+            ranges.setdefault(table_id, []).append(HashRange(first, last))
+        for row in self._db.execute(f"SELECT {_TABLE_COLUMNS} FROM tables"):
+            (account, region, name, table_id, created_at, key_schema, spec, version, partition_count, status,
+             deleted_at, linger_until) = row  # fmt: skip
+            ns = Namespace(account, region)
+            meta = TableMeta(
+                namespace=ns,
+                name=name,
+                table_id=table_id,
+                created_at=created_at,
+                key_schema=_schema_from_json(key_schema),
+                spec=orjson.loads(spec),
+                version=version,
+                partition_count=partition_count,
+                status=status,
+                deleted_at=deleted_at,
+            )
+            entry = TableEntry(meta, linger_until, PartitionMap(tuple(ranges.get(table_id, ()))))
+            self._tables.setdefault(ns, {})[name] = entry
+
+    def _visible(self, entry: TableEntry) -> bool:
+        """False (after purging it) for a lingering delete whose time has come."""
+        if entry.linger_until is None or self._clock() < entry.linger_until:
+            return True
+        self._purge(entry.meta)
+        return False
+
+    def _purge(self, meta: TableMeta) -> None:
+        with self._transaction() as db:
+            db.execute("DELETE FROM partitions WHERE table_id = ?", (meta.table_id,))
+            db.execute("DELETE FROM tables WHERE table_id = ?", (meta.table_id,))
+        del self._tables[meta.namespace][meta.name]
+
+    def get(self, ns: Namespace, name: str) -> TableEntry:
+        """The table, in any status. Raises TableNotFound."""
+        entry = self._tables.get(ns, {}).get(name)
+        if entry is None or not self._visible(entry):
+            raise TableNotFound(name)
+        return entry
+
+    def names(self, ns: Namespace) -> list[str]:
+        """Names of the tables of ns (in any status), sorted by their UTF-8 bytes."""
+        entries = list(self._tables.get(ns, {}).values())
+        return sorted((e.meta.name for e in entries if self._visible(e)), key=lambda n: n.encode("utf-8"))
+
+    def namespaces(self) -> list[Namespace]:
+        rows = self._db.execute("SELECT account, region FROM namespaces ORDER BY account, region")
+        return [Namespace(account, region) for account, region in rows]
+
+    def table_ids(self, status: str) -> set[str]:
+        return {e.meta.table_id for t in self._tables.values() for e in t.values() if e.meta.status == status}
+
+    def create(
+        self,
+        ns: Namespace,
+        name: str,
+        key_schema: KeySchema,
+        spec: dict[str, Any],
+        ranges: tuple[HashRange, ...],
+    ) -> TableEntry:
+        """Raises TableExists if a table of that name exists in ns, in any status."""
+        try:
+            self.get(ns, name)
+        except TableNotFound:
+            pass
+        else:
+            raise TableExists(name)
+        partition_map = PartitionMap(ranges)
+        spec_json = orjson.dumps(spec)
+        meta = TableMeta(
+            ns, name, uuid.uuid4().hex, self._clock(), key_schema, orjson.loads(spec_json), 1, len(ranges)
+        )
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO namespaces(account, region) VALUES (?, ?)", (ns.account, ns.region)
+            )
+            db.execute(
+                f"INSERT INTO tables({_TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                (ns.account, ns.region, name, meta.table_id, meta.created_at, _schema_to_json(key_schema),
+                 spec_json, meta.version, meta.partition_count, meta.status),
+            )  # fmt: skip
+            db.executemany(
+                "INSERT INTO partitions(table_id, idx, hash_first, hash_last) VALUES (?, ?, ?, ?)",
+                [(meta.table_id, i, r.first, r.last) for i, r in enumerate(ranges)],
+            )
+        entry = TableEntry(meta, None, partition_map)
+        self._tables.setdefault(ns, {})[name] = entry
+        return entry
+
+    def update_spec(self, ns: Namespace, name: str, spec: dict[str, Any]) -> TableMeta:
+        """Replace the caller-owned spec; the version increases. Raises TableNotFound."""
+        entry = self.get(ns, name)
+        spec_json = orjson.dumps(spec)
+        meta = replace(entry.meta, spec=orjson.loads(spec_json), version=entry.meta.version + 1)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE tables SET spec = ?, version = ? WHERE table_id = ?",
+                (spec_json, meta.version, meta.table_id),
+            )
+        self._tables[ns][name] = replace(entry, meta=meta)
+        return meta
+
+    def delete(self, ns: Namespace, name: str, linger_until: float | None) -> TableEntry:
+        """Remove the table, or with linger_until mark it DELETING until then. Returns the entry as it was.
+        Raises TableNotFound."""
+        entry = self.get(ns, name)
+        if linger_until is None:
+            self._purge(entry.meta)
+            return entry
+        meta = replace(entry.meta, status=DELETING, deleted_at=self._clock(), version=entry.meta.version + 1)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE tables SET status = ?, deleted_at = ?, linger_until = ?, version = ? "
+                "WHERE table_id = ?",
+                (meta.status, meta.deleted_at, linger_until, meta.version, meta.table_id),
+            )
+        self._tables[ns][name] = TableEntry(meta, linger_until, entry.partition_map)
+        return entry
