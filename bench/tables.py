@@ -1,0 +1,59 @@
+"""Scenario setup through boto3: the client, creating tables, preloading items.
+
+Setup runs once per server before its scenario is measured; it goes through the ordinary DynamoDB API so
+it works against any server, and is not timed.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from bench.signing import ACCESS_KEY, REGION, SECRET_KEY
+
+# DynamoDB's item size counts attribute names and values; bench items are sized to about this.
+ITEM_BYTES = 200
+PAYLOAD_ATTRIBUTE = "payload"
+TABLE_ACTIVE_TIMEOUT_S = 60.0
+
+
+def client(endpoint_url: str) -> Any:
+    """A boto3 DynamoDB client with the benchmark's identity (see bench/signing.py)."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint_url,
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        config=Config(retries={"max_attempts": 3, "mode": "standard"}, connect_timeout=5, read_timeout=30),
+    )
+
+
+def create_hash_table(dynamodb: Any, name: str) -> str:
+    """An on-demand table keyed by the string `pk`, ACTIVE when this returns; returns its name."""
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    deadline = time.monotonic() + TABLE_ACTIVE_TIMEOUT_S
+    while dynamodb.describe_table(TableName=name)["Table"]["TableStatus"] != "ACTIVE":
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"table {name} not ACTIVE after {TABLE_ACTIVE_TIMEOUT_S:.0f}s")
+        time.sleep(0.1)
+    return name
+
+
+def payload(key_length: int) -> str:
+    """A `payload` value that makes an item with a `pk` of key_length characters about ITEM_BYTES big."""
+    return "x" * (ITEM_BYTES - len("pk") - key_length - len(PAYLOAD_ATTRIBUTE))
+
+
+def put_items(dynamodb: Any, table: str, keys: list[str], value: str) -> None:
+    """One PutItem per key (PutItem, not BatchWriteItem: the smallest API a server must have)."""
+    for key in keys:
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": key}, PAYLOAD_ATTRIBUTE: {"S": value}})
