@@ -22,6 +22,8 @@ class Settings:
     in_memory: bool = False
     region: str = "us-east-1"
     credentials: Path | None = None
+    # Known access keys besides the credentials file: `AKID:SECRET[:ACCOUNT],AKID2:SECRET2`.
+    access_keys: str = ""
     auth: AuthMode = "permissive"
     log_level: str = "info"
     # Account used for access keys that are not in the credentials (permissive mode only).

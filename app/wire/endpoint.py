@@ -108,10 +108,10 @@ class DynamoDBEndpoint:
             extra.append((b"access-control-allow-methods", headers["access-control-request-method"].encode()))
         await send_response(send, 200, b"", request_id, None, cors=True, crc32=False, extra=extra)
 
-    async def _dispatch(self, scope: Scope, headers: dict[str, str], body: bytes, request_id: str) -> bytes:
+    async def _dispatch(self, scope: Scope, headers: dict[str, str], raw_body: bytes, request_id: str) -> bytes:
         services = self.services
         try:
-            body = decode_content(body, headers.get("content-encoding", ""))
+            body = decode_content(raw_body, headers.get("content-encoding", ""))
         except BadEncoding:
             raise errors.SerializationException() from None
         except BodyTooLarge:
@@ -131,7 +131,7 @@ class DynamoDBEndpoint:
             scope.get("raw_path", b"/").decode("latin-1") if scope.get("raw_path") else scope["path"],
             scope.get("query_string", b"").decode("latin-1"),
             headers,
-            body,
+            raw_body,  # clients sign the bytes they send, before any decompression
             services.clock.now(),
             services.credentials,
             services.settings.auth,
