@@ -21,19 +21,35 @@ def parser(defaults: Settings) -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help=f"port to listen on (default {defaults.port})")
     serve.add_argument("--data-dir", type=Path, help=f"where data is kept (default {defaults.data_dir})")
     serve.add_argument("--in-memory", action="store_true", default=None, help="keep nothing on disk")
-    serve.add_argument("--region", help=f"region of unsigned requests and the health check (default {defaults.region})")
+    serve.add_argument(
+        "--region", help=f"region of unsigned requests and the health check (default {defaults.region})"
+    )
     serve.add_argument("--credentials", type=Path, help="AWS-style credentials file of known access keys")
-    serve.add_argument("--access-keys", help="known access keys, AKID:SECRET[:ACCOUNT],… (besides --credentials)")
-    serve.add_argument("--auth", choices=["permissive", "strict"],
-                       help="strict: only known keys with valid signatures; permissive (default): unknown keys "
-                            "and unsigned requests accepted, known keys still verified")
-    serve.add_argument("--default-account", help=f"account of unknown keys (default {defaults.default_account})")
-    serve.add_argument("--partitions-per-table", type=int,
-                       help=f"partitions a new table starts with (default {defaults.partitions_per_table})")
-    serve.add_argument("--status-delay", type=float,
-                       help="seconds a table stays CREATING/UPDATING/DELETING (default 0: at once)")
-    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"],
-                       help=f"(default {defaults.log_level})")
+    serve.add_argument(
+        "--access-keys", help="known access keys, AKID:SECRET[:ACCOUNT],… (besides --credentials)"
+    )
+    serve.add_argument(
+        "--auth",
+        choices=["permissive", "strict"],
+        help="strict: only known keys with valid signatures; permissive (default): unknown keys "
+        "and unsigned requests accepted, known keys still verified",
+    )
+    serve.add_argument(
+        "--default-account", help=f"account of unknown keys (default {defaults.default_account})"
+    )
+    serve.add_argument(
+        "--partitions-per-table",
+        type=int,
+        help=f"partitions a new table starts with (default {defaults.partitions_per_table})",
+    )
+    serve.add_argument(
+        "--status-delay",
+        type=float,
+        help="seconds a table stays CREATING/UPDATING/DELETING (default 0: at once)",
+    )
+    serve.add_argument(
+        "--log-level", choices=["debug", "info", "warning", "error"], help=f"(default {defaults.log_level})"
+    )
     return root
 
 
@@ -51,7 +67,9 @@ def serve(settings: Settings) -> None:
 
     from app.main import create_app
 
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     if not settings.in_memory:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     # uvicorn handles SIGTERM/SIGINT: it stops accepting, finishes in-flight requests, then runs the

@@ -1,4 +1,5 @@
-"""The ASGI application: `create_app(settings)` builds it; its lifespan opens and closes the storage cluster."""
+"""The ASGI application: `create_app(settings)` builds it; its lifespan opens and closes the storage
+cluster."""
 
 from __future__ import annotations
 

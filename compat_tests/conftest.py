@@ -14,6 +14,7 @@ Markers:
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import uuid
@@ -38,8 +39,11 @@ TARGET_PREFIX = "DynamoDB_20120810."
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("localddb compat")
-    group.addoption("--targets", default="localddb,reference",
-                    help="comma-separated targets to start: localddb, reference")
+    group.addoption(
+        "--targets",
+        default="localddb,reference",
+        help="comma-separated targets to start: localddb, reference",
+    )
     group.addoption("--endpoint-url", default=None, help="also run against this already running endpoint")
     group.addoption("--aws", action="store_true", help="run against real AWS (environment credentials)")
     group.addoption("--region", default="us-east-1", help="region for --aws / --endpoint-url")
@@ -106,8 +110,9 @@ class Target:
             aws_access_key_id=self.access_key,
             aws_secret_access_key=self.secret_key,
             aws_session_token=self.session_token,
-            config=Config(parameter_validation=False, retries={"max_attempts": 1, "mode": "standard"},
-                          **config),
+            config=Config(
+                parameter_validation=False, retries={"max_attempts": 1, "mode": "standard"}, **config
+            ),
         )
 
 
@@ -143,8 +148,13 @@ def target(request: pytest.FixtureRequest, _servers: _Servers) -> Target:
         creds = session.get_credentials().get_frozen_credentials()
         return Target("aws", None, session.region_name, creds.access_key, creds.secret_key, creds.token)
     if name == "external":
-        return Target("external", config.getoption("--endpoint-url"), config.getoption("--region"),
-                      TEST_ACCESS_KEY, TEST_SECRET_KEY)
+        return Target(
+            "external",
+            config.getoption("--endpoint-url"),
+            config.getoption("--region"),
+            TEST_ACCESS_KEY,
+            TEST_SECRET_KEY,
+        )
     server = _servers.get(name)
     return Target(name, server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY, server=server)
 
@@ -214,10 +224,14 @@ class RawClient:
             all_headers["X-Amz-Target"] = target_prefix + operation
         all_headers.update(headers or {})
         if sign:
-            creds = Credentials(access_key or self.target.access_key, secret_key or self.target.secret_key,
-                                self.target.session_token)
-            aws_request = AWSRequest(method=method, url=self.url.rstrip("/") + path, data=payload,
-                                     headers=all_headers)
+            creds = Credentials(
+                access_key or self.target.access_key,
+                secret_key or self.target.secret_key,
+                self.target.session_token,
+            )
+            aws_request = AWSRequest(
+                method=method, url=self.url.rstrip("/") + path, data=payload, headers=all_headers
+            )
             SigV4Auth(creds, "dynamodb", region or self.target.region).add_auth(aws_request)
             all_headers = dict(aws_request.headers.items())
         conn_class = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
@@ -225,8 +239,9 @@ class RawClient:
         try:
             conn.request(method, path, body=payload if method != "GET" else None, headers=all_headers)
             response = conn.getresponse()
-            return RawResponse(response.status, {k.lower(): v for k, v in response.getheaders()},
-                               response.read())
+            return RawResponse(
+                response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+            )
         finally:
             conn.close()
 
@@ -241,10 +256,9 @@ def unique_name(prefix: str = "compat") -> str:
 
 
 def _delete_quietly(client: Any, name: str) -> None:
-    try:
+    # Best-effort clean-up of a table that a test may already have removed.
+    with contextlib.suppress(Exception):
         client.delete_table(TableName=name)
-    except Exception:  # noqa: BLE001 - best-effort clean-up of a table a test may already have removed
-        pass
 
 
 @pytest.fixture
@@ -258,16 +272,25 @@ def table_name(ddb: Any) -> Iterator[str]:
 MakeTable = Callable[..., str]
 
 
-def create_table(client: Any, name: str, hash_key: tuple[str, str] = ("pk", "S"),
-                 range_key: tuple[str, str] | None = None, **extra: Any) -> str:
+def create_table(
+    client: Any,
+    name: str,
+    hash_key: tuple[str, str] = ("pk", "S"),
+    range_key: tuple[str, str] | None = None,
+    **extra: Any,
+) -> str:
     """Create a PAY_PER_REQUEST table (unless extra says otherwise) and wait until it is ACTIVE."""
     key_schema = [{"AttributeName": hash_key[0], "KeyType": "HASH"}]
     definitions = [{"AttributeName": hash_key[0], "AttributeType": hash_key[1]}]
     if range_key is not None:
         key_schema.append({"AttributeName": range_key[0], "KeyType": "RANGE"})
         definitions.append({"AttributeName": range_key[0], "AttributeType": range_key[1]})
-    params: dict[str, Any] = {"TableName": name, "KeySchema": key_schema, "AttributeDefinitions": definitions,
-                              "BillingMode": "PAY_PER_REQUEST"}
+    params: dict[str, Any] = {
+        "TableName": name,
+        "KeySchema": key_schema,
+        "AttributeDefinitions": definitions,
+        "BillingMode": "PAY_PER_REQUEST",
+    }
     params.update(extra)
     client.create_table(**params)
     client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 120})
@@ -279,8 +302,9 @@ def make_table(ddb: Any) -> Iterator[MakeTable]:
     """`make_table(hash_key=("pk","S"), range_key=None, **CreateTable params) -> name`; deleted afterwards."""
     made: list[str] = []
 
-    def make(hash_key: tuple[str, str] = ("pk", "S"), range_key: tuple[str, str] | None = None,
-             **extra: Any) -> str:
+    def make(
+        hash_key: tuple[str, str] = ("pk", "S"), range_key: tuple[str, str] | None = None, **extra: Any
+    ) -> str:
         name = create_table(ddb, unique_name(), hash_key, range_key, **extra)
         made.append(name)
         return name

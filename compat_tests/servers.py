@@ -107,7 +107,9 @@ def _wait_listening(server: ServerProcess, timeout: float) -> None:
     raise RuntimeError(f"{server.name} did not start within {timeout}s:\n{server.log_tail()}")
 
 
-def _spawn(name: str, argv: list[str], cwd: Path, port: int, env: dict[str, str] | None = None) -> ServerProcess:
+def _spawn(
+    name: str, argv: list[str], cwd: Path, port: int, env: dict[str, str] | None = None
+) -> ServerProcess:
     log_file = tempfile.NamedTemporaryFile(prefix=f"{name}-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(
         argv, cwd=cwd, stdout=log_file, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
@@ -116,12 +118,23 @@ def _spawn(name: str, argv: list[str], cwd: Path, port: int, env: dict[str, str]
     return ServerProcess(name, port, process, Path(log_file.name))
 
 
-def start_localddb(*extra_args: str, port: int | None = None, env: dict[str, str] | None = None,
-                   timeout: float = 30.0) -> ServerProcess:
+def start_localddb(
+    *extra_args: str, port: int | None = None, env: dict[str, str] | None = None, timeout: float = 30.0
+) -> ServerProcess:
     """localddb in memory on a free port (extra_args are `localddb serve` options)."""
     port = port or free_port()
-    argv = [sys.executable, "-m", "app", "serve", "--host", "127.0.0.1", "--port", str(port),
-            "--log-level", "warning"]
+    argv = [
+        sys.executable,
+        "-m",
+        "app",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     if "--data-dir" not in extra_args:
         argv.append("--in-memory")
     server = _spawn("localddb", [*argv, *extra_args], ROOT, port, env)
@@ -135,8 +148,16 @@ def start_reference(port: int | None = None, timeout: float = 60.0) -> ServerPro
         raise RuntimeError("java (17+) is needed to run the reference, DynamoDB Local")
     port = port or free_port()
     jar_dir = reference_dir()
-    argv = ["java", f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}", "-jar", "DynamoDBLocal.jar",
-            "-inMemory", "-disableTelemetry", "-port", str(port)]
+    argv = [
+        "java",
+        f"-Djava.library.path={jar_dir / 'DynamoDBLocal_lib'}",
+        "-jar",
+        "DynamoDBLocal.jar",
+        "-inMemory",
+        "-disableTelemetry",
+        "-port",
+        str(port),
+    ]
     server = _spawn("reference", argv, jar_dir, port)
     _wait_listening(server, timeout)
     return server

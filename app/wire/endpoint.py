@@ -33,7 +33,7 @@ from app.wire.http import (
     send_response,
 )
 from storage import Cluster
-from storage.api import Namespace
+from storage.api import Namespace, TableNotFound
 
 log = logging.getLogger("localddb.wire")
 
@@ -95,6 +95,9 @@ class DynamoDBEndpoint:
             status, payload = errors.render(error)
             if status >= 500:
                 log.error("request %s failed: %s", request_id, error.message)
+        except TableNotFound:
+            # The table was deleted between the handler's lookup and its storage call.
+            status, payload = errors.render(errors.ResourceNotFoundException("Requested resource not found"))
         except Exception:
             log.exception("internal error in request %s", request_id)
             status, payload = errors.render(errors.InternalServerError("Internal server error"))
@@ -103,12 +106,16 @@ class DynamoDBEndpoint:
     async def _preflight(self, send: Send, request_id: str, headers: dict[str, str]) -> None:
         extra = [(b"access-control-max-age", b"172800")]
         if "access-control-request-headers" in headers:
-            extra.append((b"access-control-allow-headers", headers["access-control-request-headers"].encode()))
+            extra.append(
+                (b"access-control-allow-headers", headers["access-control-request-headers"].encode())
+            )
         if "access-control-request-method" in headers:
             extra.append((b"access-control-allow-methods", headers["access-control-request-method"].encode()))
         await send_response(send, 200, b"", request_id, None, cors=True, crc32=False, extra=extra)
 
-    async def _dispatch(self, scope: Scope, headers: dict[str, str], raw_body: bytes, request_id: str) -> bytes:
+    async def _dispatch(
+        self, scope: Scope, headers: dict[str, str], raw_body: bytes, request_id: str
+    ) -> bytes:
         services = self.services
         try:
             body = decode_content(raw_body, headers.get("content-encoding", ""))
