@@ -1,0 +1,108 @@
+"""The control plane's own record of a table: the JSON-able `spec` dict storage keeps for us, and typed
+views of it.
+
+Storage hands `TableMeta.spec` back unchanged and shares it with its cache, so nothing here mutates a
+spec it was given: changes go through `copy_spec` first. Wire-shaped parts (key schemas, projections,
+throughput) are kept in DynamoDB's own JSON form so that describing a table is mostly copying.
+
+Spec keys:
+  attribute_definitions, key_schema      wire lists, as sent to CreateTable
+  billing_mode                           "PROVISIONED" | "PAY_PER_REQUEST"
+  throughput                             a `Throughput` record (see below); 0/0 while PAY_PER_REQUEST
+  last_ppr_at                            when the table last became PAY_PER_REQUEST (None: never)
+  on_demand                              wire OnDemandThroughput (only the members set) or None
+  warm                                   wire WarmThroughput {ReadUnitsPerSecond, WriteUnitsPerSecond}
+  lsis / gsis                            wire index definitions; a GSI also has `throughput` and `warm`
+  stream                                 wire StreamSpecification while enabled, else None
+  stream_label                           label of the latest stream (kept after it is disabled)
+  sse                                    {SSEType, KMSMasterKeyArn} while KMS-encrypted, else None
+  table_class, table_class_at            the class set explicitly (None: never set) and when
+  table_class_changes                    times of the class changes (30-day quota)
+  deletion_protection                    bool
+  tags, resource_policy                  as given to CreateTable
+  ready_at                               end of CREATING
+  updating_until, updating               end and kind of UPDATING (see table_update_parts)
+  stream_operation                       "ENABLE" | "DISABLE" while a stream change is in progress
+
+A `Throughput` record: {ReadCapacityUnits, WriteCapacityUnits, last_increase, last_decrease, decreases}
+where `decreases` lists the times of the decreases of the current UTC day.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any, cast
+
+from storage.api import KeyAttribute, KeySchema, KeyType, TableMeta
+
+Spec = dict[str, Any]
+
+PROVISIONED = "PROVISIONED"
+PAY_PER_REQUEST = "PAY_PER_REQUEST"
+# On-demand tables (and their indexes) start warm at these rates.
+ON_DEMAND_WARM_READ = 12000
+ON_DEMAND_WARM_WRITE = 4000
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """A secondary index as the data plane needs it."""
+
+    name: str
+    is_global: bool
+    key_schema: KeySchema
+    projection_type: str
+    non_key_attributes: tuple[str, ...]
+
+
+def copy_spec(spec: Spec) -> Spec:
+    """A private copy of a spec that may be changed (the one storage returns is shared)."""
+    return copy.deepcopy(spec)
+
+
+def attribute_types(spec: Spec) -> dict[str, KeyType]:
+    return {d["AttributeName"]: cast(KeyType, d["AttributeType"]) for d in spec["attribute_definitions"]}
+
+
+def key_schema_of(elements: list[dict[str, str]], types: dict[str, KeyType]) -> KeySchema:
+    """Storage's KeySchema for a wire KeySchema whose attributes all have definitions."""
+    hash_name = elements[0]["AttributeName"]
+    range_key = None
+    if len(elements) > 1:
+        range_name = elements[1]["AttributeName"]
+        range_key = KeyAttribute(range_name, types[range_name])
+    return KeySchema(KeyAttribute(hash_name, types[hash_name]), range_key)
+
+
+def _index_info(index: dict[str, Any], is_global: bool, types: dict[str, KeyType]) -> IndexInfo:
+    projection = index["Projection"]
+    return IndexInfo(
+        name=index["IndexName"],
+        is_global=is_global,
+        key_schema=key_schema_of(index["KeySchema"], types),
+        projection_type=projection["ProjectionType"],
+        non_key_attributes=tuple(projection.get("NonKeyAttributes", ())),
+    )
+
+
+def table_indexes(meta: TableMeta) -> tuple[IndexInfo, ...]:
+    """The table's local secondary indexes, then its global ones, in creation order."""
+    types = attribute_types(meta.spec)
+    lsis = [_index_info(index, False, types) for index in meta.spec["lsis"]]
+    gsis = [_index_info(index, True, types) for index in meta.spec["gsis"]]
+    return (*lsis, *gsis)
+
+
+def find_index(meta: TableMeta, name: str) -> IndexInfo | None:
+    return next((index for index in table_indexes(meta) if index.name == name), None)
+
+
+def new_throughput(read: int, write: int) -> dict[str, Any]:
+    return {
+        "ReadCapacityUnits": read,
+        "WriteCapacityUnits": write,
+        "last_increase": None,
+        "last_decrease": None,
+        "decreases": [],
+    }

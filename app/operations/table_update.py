@@ -1,0 +1,244 @@
+"""UpdateTable: the request-level rules (something to update, one concern per call, index update
+entries), the table's state, then each concern in turn (see table_update_parts).
+
+Global secondary index Create/Delete, replicas, witnesses and vector indexes are not implemented yet:
+they are refused with a ValidationException that says so (a client error, never a 500).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import (
+    ResourceInUseException,
+    ResourceNotFoundException,
+    ValidationException,
+)
+from app.operations.registry import Context
+from app.operations.table_describe import View, describe
+from app.operations.table_lookup import (
+    CREATING,
+    DELETING,
+    UPDATING,
+    existing_table,
+    table_status,
+    updating_kind,
+)
+from app.operations.table_options import check_on_demand_quota, check_on_demand_range
+from app.operations.table_schema_rules import invalid
+from app.operations.table_spec import PAY_PER_REQUEST, PROVISIONED, copy_spec
+from app.operations.table_throughput import apply_change, check_table_maximum
+from app.operations.table_update_parts import (
+    UpdatePlan,
+    merge_on_demand,
+    raise_warm,
+    update_capacity,
+    update_deletion_protection,
+    update_on_demand,
+    update_sse,
+    update_stream,
+    update_table_class,
+    update_warm,
+    warm_at_least,
+)
+
+# The members that make an UpdateTable do something, named as AWS names them when none is given.
+ACTIONS = {
+    "ProvisionedThroughput": "ProvisionedThroughput",
+    "BillingMode": "BillingMode",
+    "StreamSpecification": "UpdateStreamEnabled",
+    "GlobalSecondaryIndexUpdates": "GlobalSecondaryIndexUpdates",
+    "SSESpecification": "SSESpecification",
+    "ReplicaUpdates": "ReplicaUpdates",
+    "DeletionProtectionEnabled": "DeletionProtectionEnabled",
+    "OnDemandThroughput": "OnDemandThroughput",
+    "WarmThroughput": "WarmThroughput",
+    "TableClass": "TableClass",
+}
+NEEDED = (
+    "ProvisionedThroughput",
+    "BillingMode",
+    "UpdateStreamEnabled",
+    "GlobalSecondaryIndexUpdates",
+    "SSESpecification",
+    "ReplicaUpdates",
+    "MultiAccountReplicaReady",
+    "ReplicaTransitRoleArn",
+    "MultiRegionConsistency",
+    "DeletionProtectionEnabled",
+    "OnDemandThroughput",
+    "WarmThroughput",
+    "TableClass",
+)
+# Each of these must be the only change in its request; checked in this order.
+EXCLUSIVE = (
+    ("SSESpecification", "Server-Side Encryption modification must be the only operation in the request"),
+    ("TableClass", "TableClass modification must be the only operation in the request"),
+    (
+        "DeletionProtectionEnabled",
+        "DeletionProtection modification must be the only operation in the request",
+    ),
+    ("WarmThroughput", "WarmThroughput must be the only operation in the request"),
+)
+UNSUPPORTED = (
+    "ReplicaUpdates",
+    "GlobalTableWitnessUpdates",
+    "MultiRegionConsistency",
+    "VectorIndexUpdates",
+    "GlobalTableSettingsReplicationMode",
+    "DisassociationProtectionEnabled",
+)
+GSI_ACTIONS = ("Update", "Create", "Delete")
+
+
+def _actions(request: dict[str, Any]) -> set[str]:
+    present = {m for m in ACTIONS if request.get(m) is not None}
+    if not request.get("GlobalSecondaryIndexUpdates"):
+        present.discard("GlobalSecondaryIndexUpdates")
+    return present
+
+
+def _check_request(request: dict[str, Any]) -> set[str]:
+    """The rules that need no table; returns the members that ask for a change."""
+    actions = _actions(request)
+    if not actions:
+        # A member the request has but that changes nothing alone (MultiRegionConsistency) is not listed.
+        names = [n for n in NEEDED if n not in request or n in ACTIONS.values()]
+        raise ValidationException(f"At least one of {', '.join(names[:-1])} or {names[-1]} is required")
+    if request.get("GlobalSecondaryIndexUpdates") == []:
+        raise invalid("List of GlobalSecondaryIndexUpdates is empty")
+    for member in UNSUPPORTED:
+        if member in request:
+            raise ValidationException(f"{member} is not supported by localddb yet")
+    for member, message in EXCLUSIVE:
+        if member in actions and len(actions) > 1:
+            raise invalid(message)
+    if "OnDemandThroughput" in actions and actions - {"OnDemandThroughput", "BillingMode"}:
+        raise invalid("OnDemandThroughput can only be combined with BillingMode in an UpdateTable request")
+    if "StreamSpecification" in actions and (
+        "ProvisionedThroughput" in actions or request.get("BillingMode") == PROVISIONED
+    ):
+        raise invalid("You cannot modify stream status while updating table IOPS")
+    return actions
+
+
+def _check_gsi_entries(updates: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The Update actions by index name, after AWS's rules for the entries of GlobalSecondaryIndexUpdates."""
+    seen: set[str] = set()
+    updates_by_index: dict[str, dict[str, Any]] = {}
+    for entry in updates:
+        actions = [a for a in GSI_ACTIONS if entry.get(a) is not None]
+        if not actions:
+            raise invalid(
+                "One of GlobalSecondaryIndexUpdate.Update, GlobalSecondaryIndexUpdate.Create, "
+                "GlobalSecondaryIndexUpdate.Delete must not be null"
+            )
+        if len(actions) > 1:
+            raise invalid(
+                "Only one global secondary index action is allowed per GlobalSecondaryIndexUpdate object"
+            )
+        name = entry[actions[0]]["IndexName"]
+        if name in seen:
+            raise invalid(
+                f"Only one global secondary index update per index is allowed simultaneously. Index: {name}"
+            )
+        seen.add(name)
+        if actions[0] != "Update":
+            raise ValidationException(
+                f"GlobalSecondaryIndexUpdates.{actions[0]} is not supported by localddb yet"
+            )
+        updates_by_index[name] = entry["Update"]
+    return updates_by_index
+
+
+def _update_gsis(plan: UpdatePlan, mode: str | None, was_on_demand: bool) -> None:
+    """Throughput, on-demand maximums and warm throughput of existing global secondary indexes."""
+    indexes = {index["IndexName"]: index for index in plan.spec["gsis"]}
+    target = plan.spec["billing_mode"]
+    for name, update in plan.gsi_updates.items():
+        index = indexes.get(name)
+        if index is None:
+            raise ResourceNotFoundException(
+                f"Requested resource not found: Index {name} for table {plan.name}"
+            )
+        units = update.get("ProvisionedThroughput")
+        if units is not None:
+            if mode == PAY_PER_REQUEST:
+                raise invalid(
+                    "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified for index: "
+                    f"{name} when BillingMode is PAY_PER_REQUEST"
+                )
+            if target == PAY_PER_REQUEST:
+                raise invalid(
+                    f"The only Updates for index: {name} when TableThroughputMode is PAY_PER_REQUEST can "
+                    "be to OnDemandThroughput, WarmThroughput"
+                )
+            read, write = units["ReadCapacityUnits"], units["WriteCapacityUnits"]
+            check_table_maximum(read, write, plan.namespace.region, name)
+            record = index["throughput"]
+            if was_on_demand:
+                record["ReadCapacityUnits"], record["WriteCapacityUnits"] = read, write
+            else:
+                apply_change(record, read, write, plan.now, name)
+            index["warm"] = warm_at_least(index["warm"], read, write)
+        on_demand = update.get("OnDemandThroughput")
+        if on_demand is not None:
+            check_on_demand_range(on_demand, name, clear_allowed=True)
+            check_on_demand_quota(on_demand, plan.namespace.region, name)
+            index["OnDemandThroughput"] = merge_on_demand(index.get("OnDemandThroughput"), on_demand)
+        if update.get("WarmThroughput") is not None:
+            index["warm"] = raise_warm(index["warm"], update["WarmThroughput"], f"index {name}")
+        plan.changed = True
+
+
+def _check_state(name: str, status: str) -> None:
+    if status == CREATING:
+        raise ResourceInUseException(
+            f"Attempt to change a resource which is still in use: Table is being created: {name}"
+        )
+    if status == DELETING:
+        raise ResourceInUseException(
+            f"Attempt to change a resource which is still in use: Table is being deleted: {name}"
+        )
+
+
+async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    actions = _check_request(request)
+    gsi_updates = _check_gsi_entries(request.get("GlobalSecondaryIndexUpdates") or [])
+    meta = await existing_table(ctx, request["TableName"])
+    now = ctx.clock.now()
+    status = table_status(meta, now)
+    _check_state(meta.name, status)
+    plan = UpdatePlan(
+        meta.name, copy_spec(meta.spec), now, ctx.namespace, updating_kind(meta, now), gsi_updates=gsi_updates
+    )
+    was_on_demand = plan.spec["billing_mode"] == PAY_PER_REQUEST
+    mode = request.get("BillingMode")
+    if "DeletionProtectionEnabled" in actions:
+        update_deletion_protection(plan, request["DeletionProtectionEnabled"])
+    if "SSESpecification" in actions:
+        update_sse(plan, request["SSESpecification"])
+    if "TableClass" in actions:
+        update_table_class(plan, request["TableClass"])
+    if "WarmThroughput" in actions:
+        update_warm(plan, request["WarmThroughput"])
+    if "OnDemandThroughput" in actions:
+        update_on_demand(plan, request["OnDemandThroughput"], mode or plan.spec["billing_mode"])
+    if "BillingMode" in actions or "ProvisionedThroughput" in actions:
+        update_capacity(plan, mode, request.get("ProvisionedThroughput"))
+    if "StreamSpecification" in actions:
+        update_stream(plan, request["StreamSpecification"])
+    _update_gsis(plan, mode, was_on_demand)
+    delay = ctx.settings.status_delay
+    if plan.kind is not None and delay > 0:
+        plan.spec["updating_until"], plan.spec["updating"] = now + delay, plan.kind
+    if plan.changed:
+        meta = await ctx.cluster.update_table(ctx.namespace, meta.name, plan.spec)
+    stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)
+    view = View(
+        UPDATING if plan.updating else status,
+        stats,
+        ppr_timestamp=not plan.billing_switched,
+        throughput=plan.echoed_throughput,
+    )
+    return {"TableDescription": describe(meta, ctx.namespace, view, now)}

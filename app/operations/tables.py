@@ -1,0 +1,83 @@
+"""The control-plane operations on tables: CreateTable, DescribeTable, ListTables, UpdateTable, DeleteTable.
+
+CreateTable and UpdateTable live in their own modules (table_create, table_update); this module registers
+every handler and implements the three small ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
+from app.operations.registry import Context, operation
+from app.operations.table_create import create_table
+from app.operations.table_describe import View, describe
+from app.operations.table_lookup import CREATING, DELETING, existing_table, table_status, updating_kind
+from app.operations.table_update import update_table
+from app.operations.table_update_parts import STREAM
+from storage.api import TableNotFound
+
+LIST_TABLES_LIMIT = 100
+IN_USE = "Attempt to change a resource which is still in use: "
+
+
+@operation("CreateTable")
+async def handle_create_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return await create_table(request, ctx)
+
+
+@operation("UpdateTable")
+async def handle_update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    return await update_table(request, ctx)
+
+
+@operation("DescribeTable")
+async def describe_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    meta = await existing_table(ctx, request["TableName"])
+    now = ctx.clock.now()
+    stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)
+    return {"Table": describe(meta, ctx.namespace, View(table_status(meta, now), stats), now)}
+
+
+@operation("ListTables")
+async def list_tables(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    names = await ctx.cluster.list_tables(ctx.namespace)
+    start = request.get("ExclusiveStartTableName")
+    if start is not None:
+        after = start.encode()
+        names = [name for name in names if name.encode() > after]
+    limit: int = request.get("Limit", LIST_TABLES_LIMIT)
+    page = names[:limit]
+    response: dict[str, Any] = {"TableNames": page}
+    if len(names) > limit:
+        response["LastEvaluatedTableName"] = page[-1]
+    return response
+
+
+@operation("DeleteTable")
+async def delete_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
+    meta = await existing_table(ctx, request["TableName"])
+    name, now = meta.name, ctx.clock.now()
+    status = table_status(meta, now)
+    if status == CREATING:
+        raise ResourceInUseException(f"{IN_USE}Table is being created: {name}")
+    if status == DELETING:
+        raise ResourceInUseException(f"{IN_USE}Table is being deleted: {name}")
+    busy = updating_kind(meta, now)
+    if busy == STREAM:
+        raise ResourceInUseException(f"{IN_USE}Cannot delete table while stream is being enabled/disabled.")
+    if busy is not None:
+        raise ResourceInUseException(f"{IN_USE}Table: {name} is in the process of being updated.")
+    if meta.spec["deletion_protection"]:
+        raise ValidationException(
+            "Resource cannot be deleted as it is currently protected against deletion. "
+            "Disable deletion protection first."
+        )
+    stats = await ctx.cluster.table_stats(ctx.namespace, name)
+    description = describe(meta, ctx.namespace, View(DELETING, stats), now)
+    delay = ctx.settings.status_delay
+    try:
+        await ctx.cluster.delete_table(ctx.namespace, name, linger_until=now + delay if delay > 0 else None)
+    except TableNotFound:
+        raise ResourceNotFoundException(f"Requested resource not found: Table: {name} not found") from None
+    return {"TableDescription": description}
