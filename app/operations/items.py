@@ -19,7 +19,7 @@ from app.operations.capacity import consumed, read_units, write_units
 from app.operations.registry import Context, Request, Response, operation
 from app.operations.table_lookup import active_table
 from app.values.attributes import validate_item
-from app.values.keys import key_of_item, validate_key
+from app.values.keys import key_of_item, match_key_schema
 from app.values.size import check_item_size, item_size
 from storage.api import Item, Outcome
 
@@ -95,11 +95,11 @@ async def put_item(request: Request, ctx: Context) -> Response:
 
 @operation("GetItem")
 async def get_item(request: Request, ctx: Context) -> Response:
-    key = validate_key_values(request["Key"])
+    key = validate_item(request["Key"])
     _refuse_unsupported(request, "GetItem")
     projection: Projection | None = compile_request_projection(request)
     meta = await active_table(ctx, request["TableName"])
-    key = validate_key(key, meta.key_schema)
+    key = match_key_schema(key, meta.key_schema)
     if projection is not None:
         projection.check_key_attributes(meta.key_schema.names())
     consistent = bool(request.get("ConsistentRead"))
@@ -116,11 +116,11 @@ async def get_item(request: Request, ctx: Context) -> Response:
 
 @operation("DeleteItem")
 async def delete_item(request: Request, ctx: Context) -> Response:
-    key = validate_key_values(request["Key"])
+    key = validate_item(request["Key"])
     mode = _check_return_values(request)
     _refuse_unsupported(request, "DeleteItem")
     meta = await active_table(ctx, request["TableName"])
-    key = validate_key(key, meta.key_schema)
+    key = match_key_schema(key, meta.key_schema)
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, DeleteMutation())
     response: Response = {}
     _old_attributes(mode, result.old_item, response)
@@ -129,8 +129,3 @@ async def delete_item(request: Request, ctx: Context) -> Response:
         _with_capacity(response, request, meta.name, write_units(old_size))
     return response
 
-
-def validate_key_values(key: dict[str, Any]) -> Item:
-    """The attribute values of a request's Key, checked as any attribute values are (numbers made
-    canonical); its shape against the table's schema is checked once the table is known."""
-    return validate_item(key)
