@@ -9,7 +9,6 @@ rather than ignored.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
