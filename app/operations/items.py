@@ -1,102 +1,179 @@
-"""Single-item operations: PutItem, GetItem, DeleteItem.
+"""Single-item operations: PutItem, GetItem, UpdateItem, DeleteItem.
 
-Each handler checks the request in AWS's order (attribute values, ReturnValues, item size, expressions,
-then the table and its key schema), then hands storage a pure `Mutation` (or a key to read).
-Parameters of later issues (conditions, legacy Expected/AttributesToGet) are refused with a clear message
-rather than ignored.
+Each handler checks the request in AWS's order (recorded in app/operations/legacy.py): legacy/expression
+mixing, the placeholder maps, attribute values, ReturnValues, item size, legacy parameters, expressions;
+then the table, its key schema and the key-attribute rules. Only then does it hand storage a pure
+`ItemWrite` (app/operations/item_writes.py), or a key to read.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import orjson
 
 from app.errors import ValidationException
-from app.expressions import Projection, compile_request_projection
+from app.expressions import (
+    Condition,
+    ExpressionKind,
+    ExpressionMaps,
+    Update,
+    compile_condition,
+    compile_update,
+)
+from app.expressions.projection import compile_projection
 from app.operations.capacity import consumed, read_units, write_units
+from app.operations.item_writes import DeleteAction, ItemWrite, PutAction, UpdateAction
+from app.operations.legacy import check_not_mixed, legacy_condition, legacy_projection, legacy_update
 from app.operations.registry import Context, Request, Response, operation
 from app.operations.table_lookup import active_table
 from app.values.attributes import validate_item
 from app.values.keys import key_of_item, match_key_schema
 from app.values.size import check_item_size, item_size
-from storage.api import Item, Outcome
+from storage.api import Item, WriteResult
 
-RETURN_VALUES_PUT_DELETE = ("NONE", "ALL_OLD")
-# Parameters whose semantics arrive with the expressions issue; until then they are refused, never ignored.
-NOT_YET = {
-    "PutItem": ("ConditionExpression", "Expected", "ConditionalOperator", "ExpressionAttributeValues"),
-    "DeleteItem": ("ConditionExpression", "Expected", "ConditionalOperator", "ExpressionAttributeValues"),
-    "GetItem": ("AttributesToGet",),
-}
+CONDITION_FIELDS = ("ConditionExpression",)
+UPDATE_FIELDS = ("UpdateExpression", "ConditionExpression")
 
 
-@dataclass(frozen=True)
-class PutMutation:
-    """Store `item` (of DynamoDB size `size`) whatever was there."""
-
-    item: Item
-    size: int
-
-    def apply(self, old_item: Item | None) -> Outcome:
-        return Outcome(write=True, new_item=self.item, new_size=self.size)
-
-
-@dataclass(frozen=True)
-class DeleteMutation:
-    """Remove the item, if there is one."""
-
-    def apply(self, old_item: Item | None) -> Outcome:
-        return Outcome(write=old_item is not None, new_item=None)
-
-
-def _refuse_unsupported(request: Request, operation_name: str) -> None:
-    for name in NOT_YET[operation_name]:
-        if request.get(name) is not None:
-            raise ValidationException(f"localddb does not support {name} in {operation_name} yet")
-
-
-def _check_return_values(request: Request) -> str:
+def _check_put_delete_return_values(request: Request) -> str:
     mode: str = request.get("ReturnValues") or "NONE"
-    if mode not in RETURN_VALUES_PUT_DELETE:
+    if mode not in ("NONE", "ALL_OLD"):
         raise ValidationException("ReturnValues can only be ALL_OLD or NONE")
     return mode
 
 
-def _old_attributes(mode: str, old_item: Item | None, response: Response) -> None:
-    if mode == "ALL_OLD" and old_item is not None:
-        response["Attributes"] = old_item
+def _condition(request: Request, maps: ExpressionMaps) -> Condition | None:
+    """The request's condition: Expected (legacy) or ConditionExpression; never both (checked before)."""
+    legacy = legacy_condition(request)
+    if legacy is not None:
+        return legacy
+    return compile_condition(ExpressionKind.CONDITION, request.get("ConditionExpression"), maps)
 
 
-def _with_capacity(response: Response, request: Request, table: str, units: float) -> Response:
-    capacity = consumed(request.get("ReturnConsumedCapacity"), table, units)
+def _return_old_on_failure(request: Request) -> bool:
+    return request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
+
+
+def _capacity(response: Response, request: Request, table: str, *sizes: int) -> Response:
+    capacity = consumed(request.get("ReturnConsumedCapacity"), table, write_units(*sizes))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     return response
 
 
+def _wants_capacity(request: Request) -> bool:
+    return request.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES")
+
+
+def _old_size(result: WriteResult) -> int:
+    return item_size(result.old_item) if result.old_item is not None else 0
+
+
 @operation("PutItem")
 async def put_item(request: Request, ctx: Context) -> Response:
+    check_not_mixed(request, "PutItem")
+    maps = ExpressionMaps.for_request(
+        request, expression_fields=CONDITION_FIELDS, value_fields=CONDITION_FIELDS
+    )
     item = validate_item(request["Item"])
-    mode = _check_return_values(request)
+    mode = _check_put_delete_return_values(request)
     size = check_item_size(item)
-    _refuse_unsupported(request, "PutItem")
+    condition = _condition(request, maps)
+    maps.check_all_used()
     meta = await active_table(ctx, request["TableName"])
     key = key_of_item(item, meta.key_schema)
-    result = await ctx.cluster.apply(ctx.namespace, meta.name, key, PutMutation(item, size))
+    if condition is not None:
+        condition.check_key_attributes(meta.key_schema.names())
+    write = ItemWrite(key, PutAction(item, size), condition, _return_old_on_failure(request))
+    result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
     response: Response = {}
-    _old_attributes(mode, result.old_item, response)
-    if request.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES"):
-        old_size = item_size(result.old_item) if result.old_item is not None else 0
-        _with_capacity(response, request, meta.name, write_units(old_size, size))
+    if mode == "ALL_OLD" and result.old_item is not None:
+        response["Attributes"] = result.old_item
+    if _wants_capacity(request):
+        _capacity(response, request, meta.name, _old_size(result), size)
     return response
+
+
+@operation("DeleteItem")
+async def delete_item(request: Request, ctx: Context) -> Response:
+    check_not_mixed(request, "DeleteItem")
+    maps = ExpressionMaps.for_request(
+        request, expression_fields=CONDITION_FIELDS, value_fields=CONDITION_FIELDS
+    )
+    key = validate_item(request["Key"])
+    mode = _check_put_delete_return_values(request)
+    condition = _condition(request, maps)
+    maps.check_all_used()
+    meta = await active_table(ctx, request["TableName"])
+    key = match_key_schema(key, meta.key_schema)
+    if condition is not None:
+        condition.check_key_attributes(meta.key_schema.names())
+    write = ItemWrite(key, DeleteAction(), condition, _return_old_on_failure(request))
+    result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
+    response: Response = {}
+    if mode == "ALL_OLD" and result.old_item is not None:
+        response["Attributes"] = result.old_item
+    if _wants_capacity(request):
+        _capacity(response, request, meta.name, _old_size(result))
+    return response
+
+
+@operation("UpdateItem")
+async def update_item(request: Request, ctx: Context) -> Response:
+    check_not_mixed(request, "UpdateItem")
+    maps = ExpressionMaps.for_request(request, expression_fields=UPDATE_FIELDS, value_fields=UPDATE_FIELDS)
+    key = validate_item(request["Key"])
+    update = legacy_update(request)
+    legacy = legacy_condition(request)
+    if update is None:
+        update = compile_update(request.get("UpdateExpression"), maps)
+    condition = legacy or compile_condition(
+        ExpressionKind.CONDITION, request.get("ConditionExpression"), maps
+    )
+    maps.check_all_used()
+    meta = await active_table(ctx, request["TableName"])
+    key = match_key_schema(key, meta.key_schema)
+    key_names = meta.key_schema.names()
+    if condition is not None:
+        condition.check_key_attributes(key_names)
+    if update is not None:
+        update.check_key_attributes(key_names)
+    write = ItemWrite(key, UpdateAction(update), condition, _return_old_on_failure(request))
+    result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
+    new_item = result.outcome.new_item if result.outcome.write else result.old_item
+    response: Response = {}
+    attributes = _update_return_values(
+        request.get("ReturnValues") or "NONE", update, result.old_item, new_item
+    )
+    if attributes:
+        response["Attributes"] = attributes
+    if _wants_capacity(request):
+        new_size = result.outcome.new_size if result.outcome.write else 0
+        _capacity(response, request, meta.name, _old_size(result), new_size)
+    return response
+
+
+def _update_return_values(
+    mode: str, update: Update | None, old_item: Item | None, new_item: Item | None
+) -> Item | None:
+    """The Attributes of an UpdateItem response for ReturnValues `mode` (None: no Attributes)."""
+    if mode == "ALL_OLD":
+        return old_item
+    if mode == "ALL_NEW":
+        return new_item
+    if update is None or mode not in ("UPDATED_OLD", "UPDATED_NEW"):
+        return None
+    return update.updated_attributes(old_item if mode == "UPDATED_OLD" else new_item) or None
 
 
 @operation("GetItem")
 async def get_item(request: Request, ctx: Context) -> Response:
+    check_not_mixed(request, "GetItem")
+    maps = ExpressionMaps.for_request(request, expression_fields=("ProjectionExpression",))
     key = validate_item(request["Key"])
-    _refuse_unsupported(request, "GetItem")
-    projection: Projection | None = compile_request_projection(request)
+    projection = legacy_projection(request)
+    if projection is None:
+        projection = compile_projection(request.get("ProjectionExpression"), maps)
+    maps.check_all_used()
     meta = await active_table(ctx, request["TableName"])
     key = match_key_schema(key, meta.key_schema)
     if projection is not None:
@@ -109,22 +186,9 @@ async def get_item(request: Request, ctx: Context) -> Response:
             response["Item"] = orjson.Fragment(stored.data)  # the stored JSON, spliced in undecoded
         else:
             response["Item"] = projection.apply(orjson.loads(stored.data))
-    size = stored.size if stored is not None else 0
-    return _with_capacity(response, request, meta.name, read_units(size, consistent))
-
-
-@operation("DeleteItem")
-async def delete_item(request: Request, ctx: Context) -> Response:
-    key = validate_item(request["Key"])
-    mode = _check_return_values(request)
-    _refuse_unsupported(request, "DeleteItem")
-    meta = await active_table(ctx, request["TableName"])
-    key = match_key_schema(key, meta.key_schema)
-    result = await ctx.cluster.apply(ctx.namespace, meta.name, key, DeleteMutation())
-    response: Response = {}
-    _old_attributes(mode, result.old_item, response)
-    if request.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES"):
-        old_size = item_size(result.old_item) if result.old_item is not None else 0
-        _with_capacity(response, request, meta.name, write_units(old_size))
+    capacity = consumed(
+        request.get("ReturnConsumedCapacity"), meta.name, read_units(stored.size if stored else 0, consistent)
+    )
+    if capacity is not None:
+        response["ConsumedCapacity"] = capacity
     return response
-
