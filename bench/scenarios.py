@@ -49,6 +49,13 @@ def _setup_get(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
     return {"TABLE": table, "ITEM_COUNT": options.preload_items, "KEY_FORMAT": GET_KEY_FORMAT}
 
 
+def _setup_update(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
+    table = create_hash_table(dynamodb, "bench_update")
+    keys = [GET_KEY_FORMAT % n for n in range(options.preload_items)]
+    put_items(dynamodb, table, keys, payload(len(keys[0])), extra={"c": {"N": "0"}})
+    return {"TABLE": table, "ITEM_COUNT": options.preload_items, "KEY_FORMAT": GET_KEY_FORMAT}
+
+
 SCENARIOS: dict[str, Scenario] = {
     scenario.name: scenario
     for scenario in [
@@ -73,6 +80,20 @@ end
 function next_body()
   local key = string.format(KEY_FORMAT, math.random(0, ITEM_COUNT - 1))
   return '{"TableName":"' .. TABLE .. '","Key":{"pk":{"S":"' .. key .. '"}}}'
+end
+""",
+        ),
+        Scenario(
+            name="update",
+            operation="UpdateItem",
+            description="UpdateItem `SET #c = #c + :one` if `attribute_exists(pk)`, random preloaded item",
+            setup=_setup_update,
+            lua_next_body="""
+function next_body()
+  local key = string.format(KEY_FORMAT, math.random(0, ITEM_COUNT - 1))
+  return '{"TableName":"' .. TABLE .. '","Key":{"pk":{"S":"' .. key .. '"}},'
+    .. '"UpdateExpression":"SET #c = #c + :one","ConditionExpression":"attribute_exists(pk)",'
+    .. '"ExpressionAttributeNames":{"#c":"c"},"ExpressionAttributeValues":{":one":{"N":"1"}}}'
 end
 """,
         ),

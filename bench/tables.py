@@ -7,6 +7,7 @@ it works against any server, and is not timed.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -53,7 +54,11 @@ def payload(key_length: int) -> str:
     return "x" * (ITEM_BYTES - len("pk") - key_length - len(PAYLOAD_ATTRIBUTE))
 
 
-def put_items(dynamodb: Any, table: str, keys: list[str], value: str) -> None:
-    """One PutItem per key (PutItem, not BatchWriteItem: the smallest API a server must have)."""
+def put_items(
+    dynamodb: Any, table: str, keys: list[str], value: str, extra: Mapping[str, Any] | None = None
+) -> None:
+    """One PutItem per key (PutItem, not BatchWriteItem: the smallest API a server must have); `extra`
+    attributes are stored in every item too."""
     for key in keys:
-        dynamodb.put_item(TableName=table, Item={"pk": {"S": key}, PAYLOAD_ATTRIBUTE: {"S": value}})
+        item = {"pk": {"S": key}, PAYLOAD_ATTRIBUTE: {"S": value}, **(extra or {})}
+        dynamodb.put_item(TableName=table, Item=item)
