@@ -90,6 +90,7 @@ def failing_server() -> Iterator[Recorder]:
 CONSTANTS: dict[str, dict[str, LuaValue]] = {
     "put": {"TABLE": "bench_put", "PAYLOAD": "x" * 170},
     "get": {"TABLE": "bench_get", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
+    "update": {"TABLE": "bench_update", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
 }
 
 
@@ -121,9 +122,12 @@ def test_scenario_sends_signed_valid_requests(ok_server: Recorder, name: str) ->
         keys = [body["Item"]["pk"]["S"] for body in bodies]
         assert len(set(keys)) == len(keys)
         assert {key.split("-")[1] for key in keys} == {"0", "1"}  # both wrk threads, told apart
-    if name == "get":
+    if name in ("get", "update"):
         picked = {body["Key"]["pk"]["S"] for body in bodies}
         assert picked <= {GET_KEY_FORMAT % n for n in range(50)} and len(picked) > 25
+    if name == "update":
+        assert {body["UpdateExpression"] for body in bodies} == {"SET #c = #c + :one"}
+        assert {body["ConditionExpression"] for body in bodies} == {"attribute_exists(pk)"}
 
 
 @needs_wrk
