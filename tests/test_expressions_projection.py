@@ -99,7 +99,10 @@ def test_names_substitute_whole_attribute_names() -> None:
 
 def test_no_expression_means_no_projection() -> None:
     assert compile_request_projection({}) is None
-    assert compile_request_projection({"ExpressionAttributeNames": {}}) is None
+    # An empty map still counts as specified (AWS; DynamoDB Local ignores it).
+    with pytest.raises(ValidationException) as raised:
+        compile_request_projection({"ExpressionAttributeNames": {}})
+    assert raised.value.message == "ExpressionAttributeNames can only be specified when using expressions"
 
 
 def test_projected_values_are_shared_and_item_untouched() -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from app.errors import ValidationException
+from app.expressions import compile_condition
 from app.expressions.kinds import ExpressionKind
 from app.expressions.resolve import ExpressionMaps, java_hash_set_order, java_string_hash
 
@@ -23,7 +24,10 @@ N1 = {"N": "1"}
 
 
 def maps_for(params: Mapping[str, Any], **fields: Any) -> ExpressionMaps:
-    return ExpressionMaps.for_request(params, **(fields or SCAN_FIELDS))
+    """The maps of a request, contents checked (as the first compiled expression does)."""
+    maps = ExpressionMaps.for_request(params, **(fields or SCAN_FIELDS))
+    maps.check_contents()
+    return maps
 
 
 def error(params: Mapping[str, Any], **fields: Any) -> str:
@@ -54,9 +58,11 @@ def test_values_need_an_expression_that_takes_values() -> None:
     assert error({**values, "ProjectionExpression": "a"}) == (
         "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null"
     )
-    # An empty FilterExpression counts as null here.
-    assert error({**values, "FilterExpression": "", "ProjectionExpression": "a b"}) == (
-        "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null"
+    # An empty FilterExpression counts as given (AWS, per dynalite's suite; DynamoDB Local calls it null
+    # here): the values are checked, then the expression fails as empty.
+    maps_for({**values, "FilterExpression": "", "ProjectionExpression": "a b"})
+    assert error({"FilterExpression": "", "ExpressionAttributeValues": {}}) == (
+        "ExpressionAttributeValues must not be empty"
     )
     query = {
         "expression_fields": ("KeyConditionExpression",),
@@ -76,9 +82,15 @@ def test_values_need_an_expression_that_takes_values() -> None:
     )
 
 
-def test_empty_maps_without_expressions_are_ignored() -> None:
-    maps = maps_for({"ExpressionAttributeNames": {}, "ExpressionAttributeValues": {}})
-    maps.check_all_used()
+def test_empty_maps_without_expressions_count() -> None:
+    # AWS (dynalite's recorded suite): an empty map is still specified. DynamoDB Local ignores it.
+    assert error({"ExpressionAttributeNames": {}, "ExpressionAttributeValues": {}}) == (
+        "ExpressionAttributeNames can only be specified when using expressions"
+    )
+    assert error({"ExpressionAttributeValues": {}}) == (
+        "ExpressionAttributeValues can only be specified when using expressions: FilterExpression is null"
+    )
+    maps_for({}).check_all_used()
 
 
 def test_operation_without_values_ignores_them() -> None:
@@ -178,7 +190,7 @@ def test_values_must_not_be_empty() -> None:
         == "ExpressionAttributeValues must not be empty"
     )
     assert (
-        error({"ProjectionExpression": "a", "ExpressionAttributeValues": {}})
+        error({"ProjectionExpression": "a", "FilterExpression": "", "ExpressionAttributeValues": {}})
         == "ExpressionAttributeValues must not be empty"
     )
 
@@ -208,6 +220,66 @@ def test_value_key_length() -> None:
         "ExpressionAttributeValues contains invalid key: "
         "The expression attribute map contains a key that is too long;"
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [
+        (
+            {"S": "x", "N": "1"},
+            "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the "
+            "supported datatypes",
+        ),
+        ({}, "Supplied AttributeValue is empty, must contain exactly one of the supported datatypes"),
+        (
+            {"NULL": False},
+            "One or more parameter values were invalid: "
+            "Null attribute value types must have the value of true",
+        ),
+        (
+            {"L": [{"M": {"x": {"N": "1e999"}}}]},
+            "Number overflow. Attempting to store a number with magnitude larger than supported range",
+        ),
+        # In the legacy layer's words, whatever the operation (dynalite's suite, recorded on AWS).
+        ({"NS": ["1", "1"]}, "Input collection contains duplicates"),
+        (
+            {"SS": ["a", "a"]},
+            "One or more parameter values were invalid: Input collection [a, a] contains duplicates.",
+        ),
+        ({"N": ""}, "The parameter cannot be converted to a numeric value"),
+        ({"N": "b"}, "The parameter cannot be converted to a numeric value: b"),
+    ],
+)
+def test_values_are_validated_as_attribute_values(value: dict[str, Any], why: str) -> None:
+    params = {"FilterExpression": "n = :v", "ExpressionAttributeValues": {":v": N1, ":w": value}}
+    assert error(params) == f"ExpressionAttributeValues contains invalid value: {why} for key :w"
+
+
+def test_contents_are_checked_when_the_first_expression_is_compiled() -> None:
+    # The reference checks Item/Key values, ReturnValues and the item size between the two steps: an
+    # invalid Key wins over an invalid ExpressionAttributeValues value, which wins over a syntax error.
+    params = {"ConditionExpression": "a = =", "ExpressionAttributeValues": {":v": {"S": "x", "N": "1"}}}
+    fields = {"expression_fields": ("ConditionExpression",), "value_fields": ("ConditionExpression",)}
+    maps = ExpressionMaps.for_request(params, **fields)
+    with pytest.raises(ValidationException) as raised:
+        compile_condition(ExpressionKind.CONDITION, params["ConditionExpression"], maps)
+    assert raised.value.message.startswith("ExpressionAttributeValues contains invalid value: ")
+    empty = ExpressionMaps.for_request({"ConditionExpression": "", "ExpressionAttributeNames": {}}, **fields)
+    with pytest.raises(ValidationException) as raised:
+        compile_condition(ExpressionKind.CONDITION, "", empty)
+    assert raised.value.message == "ExpressionAttributeNames must not be empty"
+
+
+def test_value_keys_before_values_and_canonical_numbers() -> None:
+    # Every key is checked before any value (the reference reports "bad" although ":v" comes first).
+    params = {
+        "FilterExpression": "n = :v",
+        "ExpressionAttributeValues": {":v": {"S": "x", "N": "1"}, "bad": N1},
+    }
+    assert error(params) == 'ExpressionAttributeValues contains invalid key: Syntax error; key: "bad"'
+    maps = maps_for({"FilterExpression": "n = :v", "ExpressionAttributeValues": {":v": {"N": "-2E3"}}})
+    assert maps.value(":v", ExpressionKind.FILTER) == {"N": "-2000"}
+    assert maps.sent_value(":v") == {"N": "-2E3"}
 
 
 # --- lookups and the unused check --------------------------------------------------------------------------

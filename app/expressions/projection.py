@@ -17,7 +17,7 @@ from typing import Any
 
 from app.errors import ValidationException
 from app.expressions.ast import AttributePath
-from app.expressions.cache import parse
+from app.expressions.cache import cached_projection
 from app.expressions.kinds import ExpressionKind
 from app.expressions.paths import PathTrie, resolve_path
 from app.expressions.resolve import ExpressionMaps
@@ -105,8 +105,9 @@ def compile_projection(expression: str | None, maps: ExpressionMaps) -> Projecti
     """The projection of a ProjectionExpression parameter (None when absent), resolved against `maps`."""
     if expression is None:
         return None
+    maps.check_contents()
     kind = ExpressionKind.PROJECTION
-    tree = parse(kind, expression)
+    tree = cached_projection(expression)
     trie = PathTrie()
     resolved: list[AttributePath] = []
     # Last path first: that is the order in which the reference reports names, depth and overlaps.

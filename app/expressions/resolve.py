@@ -1,15 +1,21 @@
 """ExpressionAttributeNames / ExpressionAttributeValues: their validation, the lookups the resolve phase
 of every expression makes, and the check that each placeholder was used by some expression.
 
-The order of checks, as the reference applies it (every message word for word):
-1. a non-empty map without any expression that could use it (`… can only be specified when using
-   expressions`); an empty map without expressions is ignored;
-2. ExpressionAttributeNames: empty map; then every key, in request order (length, then syntax); then
+The order of checks, as the reference applies it (every message word for word) unless noted:
+1. `for_request`: a map (even an empty one, on AWS) without any expression that could use it (`… can
+   only be specified when using expressions`);
+   (the handler checks the request's own values — Item or Key —, ReturnValues and the item size here:
+   they come before the maps' contents)
+2. `check_contents`, which every compile function calls first (and only the first does anything):
+   ExpressionAttributeNames: empty map; then every key, in request order (length, then syntax); then
    every value, in request order (empty, then size);
-3. ExpressionAttributeValues: empty map; then every key, in request order. (The attribute values
-   themselves are validated by the caller after this, before any expression is compiled.)
-4. each expression of the request in turn, looking placeholders up here (undefined ones fail there);
-5. `check_all_used`: unused names, then unused values.
+   then ExpressionAttributeValues: empty map; then every key, in request order; then every value, in
+   request order, as any attribute value (`ExpressionAttributeValues contains invalid value: <why> for
+   key :v`), all before any expression is parsed. Whatever the operation, AWS words <why> as its
+   legacy validation layer does (`Input collection [a, a] contains duplicates.`, no quotes; dynalite's
+   recorded suite), so the values are checked in `Dialect.LEGACY`;
+3. each expression of the request in turn, looking placeholders up here (undefined ones fail there);
+4. `check_all_used`: unused names, then unused values.
 
 The unused keys are listed in the order DynamoDB's Java implementation iterates them: a `HashSet` copied
 from all keys of the map (so sized for the whole map), by hash bucket, then request order within a
@@ -24,6 +30,9 @@ from typing import Any
 
 from app.errors import ValidationException
 from app.expressions.kinds import ExpressionKind, invalid
+from app.values.attributes import AttributeValue, validate_value
+from app.values.dialect import Dialect
+from app.values.size import value_size
 
 MAX_KEY_LENGTH = 255
 MAX_NAME_BYTES = 65535
@@ -35,11 +44,21 @@ _VALUE_KEY = re.compile(r":[A-Za-z0-9_]+")
 class ExpressionMaps:
     """The placeholder maps of one request, and which of their keys the request's expressions used."""
 
-    def __init__(self, names: Mapping[str, str], values: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        names: Mapping[str, str],
+        values: Mapping[str, Any],
+        checked_values: Mapping[str, AttributeValue] | None = None,
+    ) -> None:
         self._names = names
         self._values = values
+        # The values as validated (canonical numbers); `values` keeps them as sent, for messages.
+        self._checked = checked_values if checked_values is not None else values
+        # What `check_contents` still has to validate: the maps as sent.
+        self._unchecked: tuple[Mapping[str, str] | None, Mapping[str, Any] | None] | None = None
         self._used_names: set[str] = set()
         self._used_values: set[str] = set()
+        self._value_sizes: dict[str, int] = {}
 
     @classmethod
     def for_request(
@@ -49,7 +68,8 @@ class ExpressionMaps:
         expression_fields: Sequence[str],
         value_fields: Sequence[str] = (),
     ) -> ExpressionMaps:
-        """Validate the maps of `params` (a request, or the part of one holding the expressions).
+        """The maps of `params` (a request, or the part of one holding the expressions), after the checks
+        that they may be there at all; their contents are checked by `check_contents`.
 
         `expression_fields` are the expression parameters that may use names; `value_fields` those that
         may use values, in the order AWS lists them when none is given (e.g. Query: FilterExpression,
@@ -58,10 +78,11 @@ class ExpressionMaps:
         names: Mapping[str, str] | None = params.get("ExpressionAttributeNames")
         values: Mapping[str, Any] | None = params.get("ExpressionAttributeValues") if value_fields else None
         has_expression = any(params.get(field) is not None for field in expression_fields)
-        if names and not has_expression:
+        # A map counts as specified even when empty, and an expression as given even when "" (AWS, as
+        # dynalite's suite recorded it; DynamoDB Local ignores empty maps and "" expressions here).
+        if names is not None and not has_expression:
             raise ValidationException("ExpressionAttributeNames can only be specified when using expressions")
-        # An empty string counts as absent here (but as an empty expression everywhere else).
-        if values and not any(params.get(field) for field in value_fields):
+        if values is not None and all(params.get(field) is None for field in value_fields):
             verb = "is" if len(value_fields) == 1 else "are"
             raise ValidationException(
                 "ExpressionAttributeValues can only be specified when using expressions: "
@@ -69,14 +90,34 @@ class ExpressionMaps:
             )
         if not has_expression:
             return cls({}, {})
+        maps = cls(names or {}, values or {}, {})
+        maps._unchecked = (names, values)
+        return maps
+
+    def check_contents(self) -> None:
+        """Validate the names and values the request sent (see the module docstring); only the first
+        call does anything. Every compile function calls it before it parses."""
+        if self._unchecked is None:
+            return
+        names, values = self._unchecked
+        self._unchecked = None
         if names is not None:
             _check_names(names)
         if values is not None:
             _check_value_keys(values)
-        return cls(names or {}, values or {})
+            checked: dict[str, AttributeValue] = {}
+            for key, value in values.items():
+                try:
+                    checked[key] = validate_value(value, Dialect.LEGACY)
+                except ValidationException as error:
+                    raise ValidationException(
+                        f"ExpressionAttributeValues contains invalid value: {error.message} for key {key}"
+                    ) from None
+            self._checked = checked
 
     def name(self, key: str, kind: ExpressionKind) -> str:
         """The attribute name `#key` stands for in an expression of `kind`; marks it used."""
+        self.check_contents()
         name = self._names.get(key)
         if name is None:
             raise invalid(
@@ -87,9 +128,10 @@ class ExpressionMaps:
         self._used_names.add(key)
         return name
 
-    def value(self, key: str, kind: ExpressionKind) -> Any:
-        """The attribute value `:key` stands for in an expression of `kind`; marks it used."""
-        value = self._values.get(key)
+    def value(self, key: str, kind: ExpressionKind) -> AttributeValue:
+        """The (validated) attribute value `:key` stands for in an expression of `kind`; marks it used."""
+        self.check_contents()
+        value = self._checked.get(key)
         if value is None:
             raise invalid(
                 kind,
@@ -98,8 +140,21 @@ class ExpressionMaps:
         self._used_values.add(key)
         return value
 
+    def value_size(self, key: str) -> int:
+        """The DynamoDB size of a defined value (computed once per request)."""
+        size = self._value_sizes.get(key)
+        if size is None:
+            size = self._value_sizes[key] = value_size(self._checked[key])
+        return size
+
+    def sent_value(self, key: str) -> AttributeValue:
+        """`:key`'s value exactly as the request sent it (DynamoDB quotes numbers as written)."""
+        value: AttributeValue = self._values[key]
+        return value
+
     def check_all_used(self) -> None:
         """After every expression of the request is resolved: each placeholder must have been used."""
+        self.check_contents()
         for label, keys, used in (
             ("ExpressionAttributeNames", self._names, self._used_names),
             ("ExpressionAttributeValues", self._values, self._used_values),
