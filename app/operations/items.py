@@ -11,20 +11,14 @@ from __future__ import annotations
 import orjson
 
 from app.errors import ValidationException
-from app.expressions import (
-    Condition,
-    ExpressionKind,
-    ExpressionMaps,
-    Update,
-    compile_condition,
-    compile_update,
-)
+from app.expressions import Condition, ExpressionMaps, Update
 from app.expressions.projection import compile_projection
 from app.operations.capacity import consumed, read_units, write_units
 from app.operations.item_writes import DeleteAction, ItemWrite, PutAction, UpdateAction
 from app.operations.legacy import check_not_mixed, legacy_condition, legacy_projection, legacy_update
 from app.operations.registry import Context, Request, Response, operation
 from app.operations.table_lookup import active_table
+from app.operations.write_expressions import write_expressions
 from app.values.attributes import validate_item
 from app.values.keys import key_of_item, match_key_schema
 from app.values.size import check_item_size, item_size
@@ -41,12 +35,12 @@ def _check_put_delete_return_values(request: Request) -> str:
     return mode
 
 
-def _condition(request: Request, maps: ExpressionMaps) -> Condition | None:
+def _condition(request: Request) -> Condition | None:
     """The request's condition: Expected (legacy) or ConditionExpression; never both (checked before)."""
     legacy = legacy_condition(request)
     if legacy is not None:
         return legacy
-    return compile_condition(ExpressionKind.CONDITION, request.get("ConditionExpression"), maps)
+    return write_expressions(request, CONDITION_FIELDS).condition
 
 
 def _return_old_on_failure(request: Request) -> bool:
@@ -71,14 +65,11 @@ def _old_size(result: WriteResult) -> int:
 @operation("PutItem")
 async def put_item(request: Request, ctx: Context) -> Response:
     check_not_mixed(request, "PutItem")
-    maps = ExpressionMaps.for_request(
-        request, expression_fields=CONDITION_FIELDS, value_fields=CONDITION_FIELDS
-    )
+    ExpressionMaps.for_request(request, expression_fields=CONDITION_FIELDS, value_fields=CONDITION_FIELDS)
     item = validate_item(request["Item"])
     mode = _check_put_delete_return_values(request)
     size = check_item_size(item)
-    condition = _condition(request, maps)
-    maps.check_all_used()
+    condition = _condition(request)
     meta = await active_table(ctx, request["TableName"])
     key = key_of_item(item, meta.key_schema)
     if condition is not None:
@@ -96,13 +87,10 @@ async def put_item(request: Request, ctx: Context) -> Response:
 @operation("DeleteItem")
 async def delete_item(request: Request, ctx: Context) -> Response:
     check_not_mixed(request, "DeleteItem")
-    maps = ExpressionMaps.for_request(
-        request, expression_fields=CONDITION_FIELDS, value_fields=CONDITION_FIELDS
-    )
+    ExpressionMaps.for_request(request, expression_fields=CONDITION_FIELDS, value_fields=CONDITION_FIELDS)
     key = validate_item(request["Key"])
     mode = _check_put_delete_return_values(request)
-    condition = _condition(request, maps)
-    maps.check_all_used()
+    condition = _condition(request)
     meta = await active_table(ctx, request["TableName"])
     key = match_key_schema(key, meta.key_schema)
     if condition is not None:
@@ -120,16 +108,15 @@ async def delete_item(request: Request, ctx: Context) -> Response:
 @operation("UpdateItem")
 async def update_item(request: Request, ctx: Context) -> Response:
     check_not_mixed(request, "UpdateItem")
-    maps = ExpressionMaps.for_request(request, expression_fields=UPDATE_FIELDS, value_fields=UPDATE_FIELDS)
+    ExpressionMaps.for_request(request, expression_fields=UPDATE_FIELDS, value_fields=UPDATE_FIELDS)
     key = validate_item(request["Key"])
     update = legacy_update(request)
-    legacy = legacy_condition(request)
+    condition = legacy_condition(request)
+    compiled = write_expressions(request, UPDATE_FIELDS)
     if update is None:
-        update = compile_update(request.get("UpdateExpression"), maps)
-    condition = legacy or compile_condition(
-        ExpressionKind.CONDITION, request.get("ConditionExpression"), maps
-    )
-    maps.check_all_used()
+        update = compiled.update
+    if condition is None:
+        condition = compiled.condition
     meta = await active_table(ctx, request["TableName"])
     key = match_key_schema(key, meta.key_schema)
     key_names = meta.key_schema.names()
