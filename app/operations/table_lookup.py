@@ -6,6 +6,7 @@ ResourceNotFoundException text AWS sends for that family of operations.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from app.errors import ResourceNotFoundException, ValidationException
 from app.operations.registry import Context
@@ -53,6 +54,7 @@ def validation_errors(errors: list[str]) -> ValidationException:
     return ValidationException(count + "; ".join(errors))
 
 
+@lru_cache(maxsize=4096)  # every item request names its table; the answer only depends on the text
 def resolve_table_name(value: str, ns: Namespace) -> tuple[str, bool]:
     """The table name a request's TableName means, and whether it can name a table here: a plain name
     (validated as AWS validates it) or a table ARN, which names no table here when it belongs to another
