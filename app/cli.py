@@ -83,4 +83,5 @@ def serve(settings: Settings) -> None:
         loop="uvloop",
         http="httptools",
         lifespan="on",
+        server_header=False,  # AWS sends no Server header
     )
