@@ -509,3 +509,22 @@ def test_items_survive_a_restart(target: Target, tmp_path: Path) -> None:
             assert stored == item
     finally:
         server.stop()
+
+
+@pytest.mark.localddb_only("restarts localddb in memory")
+def test_in_memory_keeps_nothing_across_a_restart(target: Target) -> None:
+    def restarted_tables() -> list[str]:
+        server = start_localddb()  # in memory unless --data-dir is given
+        try:
+            client = Target(
+                "localddb", server.endpoint_url, "us-east-1", target.access_key, target.secret_key
+            ).client()
+            tables: list[str] = client.list_tables()["TableNames"]
+            name = create_table(client, unique_name("memory"))
+            client.put_item(TableName=name, Item={"pk": s("kept?")})
+            return tables
+        finally:
+            server.stop()
+
+    restarted_tables()
+    assert restarted_tables() == []
