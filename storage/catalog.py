@@ -155,8 +155,10 @@ class Catalog:
         key_schema: KeySchema,
         spec: dict[str, Any],
         ranges: tuple[HashRange, ...],
+        created_at: float | None = None,
     ) -> TableEntry:
-        """Raises TableExists if a table of that name exists in ns, in any status."""
+        """Raises TableExists if a table of that name exists in ns, in any status. `created_at` defaults
+        to the clock's now."""
         try:
             self.get(ns, name)
         except TableNotFound:
@@ -166,7 +168,14 @@ class Catalog:
         partition_map = PartitionMap(ranges)
         spec_json = orjson.dumps(spec)
         meta = TableMeta(
-            ns, name, uuid.uuid4().hex, self._clock(), key_schema, orjson.loads(spec_json), 1, len(ranges)
+            ns,
+            name,
+            uuid.uuid4().hex,
+            self._clock() if created_at is None else created_at,
+            key_schema,
+            orjson.loads(spec_json),
+            1,
+            len(ranges),
         )
         with self._transaction() as db:
             db.execute(

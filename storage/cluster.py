@@ -101,11 +101,17 @@ class Cluster:
 
     # --- tables ---
     async def create_table(
-        self, ns: Namespace, name: str, key_schema: KeySchema, spec: dict[str, Any]
+        self,
+        ns: Namespace,
+        name: str,
+        key_schema: KeySchema,
+        spec: dict[str, Any],
+        created_at: float | None = None,
     ) -> TableMeta:
-        """Raises TableExists if a table of that name (in any status) exists in ns."""
+        """Raises TableExists if a table of that name (in any status) exists in ns. `created_at` (default:
+        the clock's now) lets the caller stamp the table with the same instant as the rest of its spec."""
         entry = self._catalog.create(
-            ns, name, key_schema, spec, even_split(self._config.partitions_per_table)
+            ns, name, key_schema, spec, even_split(self._config.partitions_per_table), created_at
         )
         for index in range(entry.meta.partition_count):
             self._partition(entry, index)

@@ -162,7 +162,7 @@ async def create_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     spec = build_spec(request, mode, options, now, ctx.settings.status_delay)
     key_schema = key_schema_of(spec["key_schema"], attribute_types(spec))
     try:
-        meta = await ctx.cluster.create_table(ns, name, key_schema, spec)
+        meta = await ctx.cluster.create_table(ns, name, key_schema, spec, created_at=now)
     except TableExists:
         existing = await ctx.cluster.get_table(ns, name)
         if table_status(existing, ctx.clock.now()) == CREATING:
