@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from compat_tests.helpers import n, s
+
 Values = dict[str, Any]
 
 CONDITION_FAILED = ("ConditionalCheckFailedException", "The conditional request failed")
@@ -53,14 +55,6 @@ ITEM: dict[str, Any] = {
     "year": {"N": "2020"},
     "dotted.tail": {"S": "dot"},
 }
-
-
-def s(text: str) -> dict[str, str]:
-    return {"S": text}
-
-
-def n(number: str) -> dict[str, str]:
-    return {"N": number}
 
 
 @pytest.fixture(scope="module")

@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError
 
 from compat_tests.conftest import Target, create_table, unique_name
+from compat_tests.helpers import error_of, n, s, validation
 from compat_tests.servers import start_localddb
 
 Item = dict[str, Any]
@@ -37,30 +37,8 @@ OWN_VALUE_MESSAGES = "DynamoDB Local words malformed numbers and duplicate set m
 OWN_KEY_MESSAGES = "DynamoDB Local words key errors its own way"
 
 
-def s(text: str) -> dict[str, str]:
-    return {"S": text}
-
-
-def n(number: str) -> dict[str, str]:
-    return {"N": number}
-
-
 def fresh_key() -> Item:
     return {"pk": s(f"items-{uuid.uuid4().hex}")}
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, str]:
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    response = raised.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return response["Error"]["Code"], response["Error"]["Message"]
-
-
-def validation(call: Any, **params: Any) -> str:
-    code, message = error_of(call, **params)
-    assert code == "ValidationException", message
-    return message
 
 
 def read(ddb: Any, table: str, key: Item, **params: Any) -> Item | None:

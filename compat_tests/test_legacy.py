@@ -20,6 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import RawClient
+from compat_tests.helpers import error_of, n, s, validation
 
 INVALID = "One or more parameter values were invalid: "
 MIXED = "Can not use both expression and non-expression parameters in the same request: "
@@ -30,35 +31,12 @@ NUMBER_WORDING = (
 TYPE_WORDING = "DynamoDB Local names types in full ('STRING') in AttributeUpdates messages; AWS says 'S'"
 
 
-def s(text: str) -> dict[str, str]:
-    return {"S": text}
-
-
-def n(number: str) -> dict[str, str]:
-    return {"N": number}
-
-
 def cond(operator: str, *values: Any) -> dict[str, Any]:
     return {"ComparisonOperator": operator, "AttributeValueList": list(values)}
 
 
 def new_key() -> dict[str, Any]:
     return {"pk": s(f"legacy-{uuid.uuid4().hex}")}
-
-
-def error_of(call: Any, **params: Any) -> tuple[str, str]:
-    """(code, message) of the HTTP 400 error `call(**params)` must raise."""
-    with pytest.raises(ClientError) as raised:
-        call(**params)
-    response = raised.value.response
-    assert response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    return response["Error"]["Code"], response["Error"]["Message"]
-
-
-def validation(call: Any, **params: Any) -> str:
-    code, message = error_of(call, **params)
-    assert code == "ValidationException", message
-    return message
 
 
 # An item with one attribute of every type, stored once per target.

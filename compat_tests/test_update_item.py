@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from compat_tests.helpers import n, s
+
 Item = dict[str, Any]
 
 OVERFLOW = "Number overflow. Attempting to store a number with magnitude larger than supported range"
@@ -23,14 +25,6 @@ UNDERFLOW = "Number underflow. Attempting to store a number with magnitude small
 INVALID_PATH = "The document path provided in the update expression is invalid for update"
 MISSING_OPERAND = "The provided expression refers to an attribute that does not exist in the item"
 WRONG_TYPE = "An operand in the update expression has an incorrect data type"
-
-
-def s(text: str) -> dict[str, str]:
-    return {"S": text}
-
-
-def n(number: str) -> dict[str, str]:
-    return {"N": number}
 
 
 def lst(*values: Any) -> dict[str, Any]:
