@@ -47,19 +47,17 @@ def _return_old_on_failure(request: Request) -> bool:
     return request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
 
 
-def _capacity(response: Response, request: Request, table: str, *sizes: int) -> Response:
-    capacity = consumed(request.get("ReturnConsumedCapacity"), table, write_units(*sizes))
-    if capacity is not None:
-        response["ConsumedCapacity"] = capacity
+def _write_response(request: Request, table: str, attributes: Item | None, result: WriteResult) -> Response:
+    """A write's response: its Attributes (if any) and, when asked for, the units of the larger of the
+    old and the new item."""
+    response: Response = {}
+    if attributes:
+        response["Attributes"] = attributes
+    mode = request.get("ReturnConsumedCapacity")
+    if mode in ("TOTAL", "INDEXES"):
+        old_size = item_size(result.old_item) if result.old_item is not None else 0
+        response["ConsumedCapacity"] = consumed(mode, table, write_units(old_size, result.outcome.new_size))
     return response
-
-
-def _wants_capacity(request: Request) -> bool:
-    return request.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES")
-
-
-def _old_size(result: WriteResult) -> int:
-    return item_size(result.old_item) if result.old_item is not None else 0
 
 
 @operation("PutItem")
@@ -76,12 +74,7 @@ async def put_item(request: Request, ctx: Context) -> Response:
         condition.check_key_attributes(meta.key_schema.names())
     write = ItemWrite(key, PutAction(item, size), condition, _return_old_on_failure(request))
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
-    response: Response = {}
-    if mode == "ALL_OLD" and result.old_item is not None:
-        response["Attributes"] = result.old_item
-    if _wants_capacity(request):
-        _capacity(response, request, meta.name, _old_size(result), size)
-    return response
+    return _write_response(request, meta.name, result.old_item if mode == "ALL_OLD" else None, result)
 
 
 @operation("DeleteItem")
@@ -97,12 +90,7 @@ async def delete_item(request: Request, ctx: Context) -> Response:
         condition.check_key_attributes(meta.key_schema.names())
     write = ItemWrite(key, DeleteAction(), condition, _return_old_on_failure(request))
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
-    response: Response = {}
-    if mode == "ALL_OLD" and result.old_item is not None:
-        response["Attributes"] = result.old_item
-    if _wants_capacity(request):
-        _capacity(response, request, meta.name, _old_size(result))
-    return response
+    return _write_response(request, meta.name, result.old_item if mode == "ALL_OLD" else None, result)
 
 
 @operation("UpdateItem")
@@ -127,16 +115,9 @@ async def update_item(request: Request, ctx: Context) -> Response:
     write = ItemWrite(key, UpdateAction(update), condition, _return_old_on_failure(request))
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
     new_item = result.outcome.new_item if result.outcome.write else result.old_item
-    response: Response = {}
-    attributes = _update_return_values(
-        request.get("ReturnValues") or "NONE", update, result.old_item, new_item
-    )
-    if attributes:
-        response["Attributes"] = attributes
-    if _wants_capacity(request):
-        new_size = result.outcome.new_size if result.outcome.write else 0
-        _capacity(response, request, meta.name, _old_size(result), new_size)
-    return response
+    mode = request.get("ReturnValues") or "NONE"
+    attributes = _update_return_values(mode, update, result.old_item, new_item)
+    return _write_response(request, meta.name, attributes, result)
 
 
 def _update_return_values(
