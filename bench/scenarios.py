@@ -42,18 +42,22 @@ def _setup_put(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
     return {"TABLE": create_hash_table(dynamodb, "bench_put"), "PAYLOAD": payload(PUT_KEY_LENGTH)}
 
 
-def _setup_get(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
-    table = create_hash_table(dynamodb, "bench_get")
+def _preloaded(
+    dynamodb: Any, options: SetupOptions, table_name: str, extra: Mapping[str, Any] | None = None
+) -> Mapping[str, LuaValue]:
+    """A table holding `options.preload_items` ~200-byte items (plus `extra` attributes each)."""
+    table = create_hash_table(dynamodb, table_name)
     keys = [GET_KEY_FORMAT % n for n in range(options.preload_items)]
-    put_items(dynamodb, table, keys, payload(len(keys[0])))
+    put_items(dynamodb, table, keys, payload(len(keys[0])), extra)
     return {"TABLE": table, "ITEM_COUNT": options.preload_items, "KEY_FORMAT": GET_KEY_FORMAT}
+
+
+def _setup_get(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
+    return _preloaded(dynamodb, options, "bench_get")
 
 
 def _setup_update(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
-    table = create_hash_table(dynamodb, "bench_update")
-    keys = [GET_KEY_FORMAT % n for n in range(options.preload_items)]
-    put_items(dynamodb, table, keys, payload(len(keys[0])), extra={"c": {"N": "0"}})
-    return {"TABLE": table, "ITEM_COUNT": options.preload_items, "KEY_FORMAT": GET_KEY_FORMAT}
+    return _preloaded(dynamodb, options, "bench_update", extra={"c": {"N": "0"}})
 
 
 SCENARIOS: dict[str, Scenario] = {
