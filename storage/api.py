@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+import orjson
+
 Item = dict[str, Any]
 """An item in wire form: attribute name -> AttributeValue (`{"S": "x"}`, `{"N": "1"}`, …)."""
 
@@ -46,6 +48,24 @@ class KeySchema:
 
 
 @dataclass(frozen=True)
+class IndexDef:
+    """A secondary index as storage maintains it.
+
+    A local index (`is_global` False) shares the table's partition key; its rows live in the base item's
+    partition file and change in the same transaction. A global index is its own store, fed from the
+    table's log. An item is in the index only when it has every key attribute of `key_schema` with the
+    schema's type (sparse index). An index entry holds the table's key attributes, the index's key
+    attributes and `projected` (the other attributes kept: () for KEYS_ONLY, the NonKeyAttributes for
+    INCLUDE, None for ALL).
+    """
+
+    name: str
+    is_global: bool
+    key_schema: KeySchema
+    projected: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
 class TableMeta:
     """One table as the catalog holds it.
 
@@ -66,6 +86,10 @@ class TableMeta:
     partition_count: int
     status: str = "ACTIVE"
     deleted_at: float | None = None
+    indexes: tuple[IndexDef, ...] = ()
+
+    def index(self, name: str) -> IndexDef | None:
+        return next((index for index in self.indexes if index.name == name), None)
 
 
 @dataclass(frozen=True)
@@ -87,6 +111,39 @@ class PartitionInfo:
     item_count: int
     size_bytes: int
     last_lsn: int
+
+
+@dataclass(frozen=True)
+class IndexStats:
+    """Live entry count and total entry size of a secondary index, and whether a backfill still runs."""
+
+    item_count: int
+    size_bytes: int
+    backfilling: bool = False
+
+
+@dataclass(frozen=True)
+class SortCondition:
+    """The sort-key condition of a Query, on the table's or the index's sort key: `operator` one of
+    "=", "<", "<=", ">", ">=", "BETWEEN" (two values, low <= high) or "begins_with" (S or B only); values
+    are wire AttributeValues of the sort key's type (the caller has checked them)."""
+
+    operator: str
+    values: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a Query or Scan, as read from storage.
+
+    Items are read in order until `limit` items have been read or the sum of their sizes reaches
+    `byte_limit`; the item that reaches it is included, so the caller can apply DynamoDB's exact page
+    rule (and drop it if need be). `exhausted` is True when nothing in the range follows the last item
+    returned. Items of an index are its entries (projected), not the base items.
+    """
+
+    items: list[StoredItem]
+    exhausted: bool
 
 
 @dataclass(frozen=True)
@@ -139,6 +196,13 @@ class StorageConfig:
     data_dir: Path | None
     clock: Callable[[], float]
     partitions_per_table: int = 4
+    # The caller's item size (DynamoDB's rules), used for index entries that storage derives itself.
+    sizer: Callable[[Item], int] = lambda item: len(orjson.dumps(item))
+    # Seconds a global index lags its table; 0 applies the feed before a write returns.
+    gsi_lag: float = 0.0
+    # Bytes an item collection (items of one partition key plus their local index entries) may hold on a
+    # table with local indexes; a write beyond it raises ItemCollectionTooLarge. None: no limit.
+    item_collection_limit: int | None = 10 * 1024**3
 
 
 class StorageError(Exception):
@@ -151,6 +215,18 @@ class TableNotFound(StorageError):
 
 class TableExists(StorageError):
     pass
+
+
+class IndexExists(StorageError):
+    pass
+
+
+class IndexNotFound(StorageError):
+    pass
+
+
+class ItemCollectionTooLarge(StorageError):
+    """The write would take an item collection of a table with local indexes past the configured limit."""
 
 
 class InvalidKey(StorageError):

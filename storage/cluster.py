@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from storage.api import (
+    IndexDef,
+    IndexStats,
     Item,
     KeySchema,
     Mutation,
     Namespace,
+    Page,
     PartitionInfo,
+    SortCondition,
     StorageConfig,
     StoredItem,
     TableMeta,
@@ -107,9 +111,11 @@ class Cluster:
         key_schema: KeySchema,
         spec: dict[str, Any],
         created_at: float | None = None,
+        indexes: tuple[IndexDef, ...] = (),
     ) -> TableMeta:
         """Raises TableExists if a table of that name (in any status) exists in ns. `created_at` (default:
-        the clock's now) lets the caller stamp the table with the same instant as the rest of its spec."""
+        the clock's now) lets the caller stamp the table with the same instant as the rest of its spec.
+        `indexes`: its secondary indexes (names unique; the caller has validated them)."""
         entry = self._catalog.create(
             ns, name, key_schema, spec, even_split(self._config.partitions_per_table), created_at
         )
@@ -182,3 +188,75 @@ class Cluster:
         encoded = encode_key(schema, key)
         partition = self._partition(entry, entry.partition_map.locate(encoded.hash))
         return partition.apply(schema, encoded, mutation, self._config.clock())
+
+    # --- reads of many items ---
+    async def query(
+        self,
+        ns: Namespace,
+        table: str,
+        index: str | None,
+        hash_value: dict[str, Any],
+        sort: SortCondition | None,
+        forward: bool = True,
+        start_key: Item | None = None,
+        limit: int | None = None,
+        byte_limit: int | None = None,
+        consistent: bool = False,
+    ) -> Page:
+        """One page of the items (or, with `index`, index entries) whose partition key is `hash_value`
+        and whose sort key meets `sort`, in sort-key order (descending when not `forward`); entries of an
+        index with equal index keys come in table primary-key order. `start_key` (ExclusiveStartKey, wire
+        form: the table's key attributes, plus the index's for an index) resumes after that position; it
+        need not exist. See `Page` for `limit` and `byte_limit`. Raises TableNotFound, IndexNotFound,
+        InvalidKey."""
+        raise NotImplementedError
+
+    async def scan(
+        self,
+        ns: Namespace,
+        table: str,
+        index: str | None,
+        segment: int = 0,
+        total_segments: int = 1,
+        start_key: Item | None = None,
+        limit: int | None = None,
+        byte_limit: int | None = None,
+        consistent: bool = False,
+    ) -> Page:
+        """One page of the items (or index entries) of segment `segment` of `total_segments`, in storage
+        order: partition hash, then partition key, then sort key (then table key, for an index). Segment
+        i owns the i-th of `total_segments` equal slices of the 64-bit hash space, so every item belongs
+        to exactly one segment. `start_key` resumes after that position. Raises TableNotFound,
+        IndexNotFound, InvalidKey."""
+        raise NotImplementedError
+
+    async def segment_of(
+        self, ns: Namespace, table: str, index: str | None, key: Item, total_segments: int
+    ) -> int:
+        """The segment (of `total_segments`) that the position `key` (an ExclusiveStartKey) falls in."""
+        raise NotImplementedError
+
+    # --- secondary indexes ---
+    async def add_index(self, ns: Namespace, table: str, index: IndexDef) -> TableMeta:
+        """Add a global index and backfill it from the table's items (`IndexStats.backfilling` is True
+        until the backfill is done). Raises TableNotFound, IndexExists."""
+        raise NotImplementedError
+
+    async def drop_index(self, ns: Namespace, table: str, name: str) -> TableMeta:
+        """Remove a global index and its entries. Raises TableNotFound, IndexNotFound."""
+        raise NotImplementedError
+
+    async def index_stats(self, ns: Namespace, table: str, name: str) -> IndexStats:
+        """Entry count and size of an index (zero for a DELETING table). Raises TableNotFound,
+        IndexNotFound."""
+        raise NotImplementedError
+
+    async def item_collection_size(self, ns: Namespace, table: str, hash_value: dict[str, Any]) -> int:
+        """Bytes held by the item collection of `hash_value`: the sizes of the table's items with that
+        partition key plus their local index entries. Raises TableNotFound, InvalidKey."""
+        raise NotImplementedError
+
+    async def pump_indexes(self) -> None:
+        """Apply to global indexes the log records older than `gsi_lag` (with `gsi_lag` 0 this happens
+        inside every write, and there is nothing to do). Called periodically by the server."""
+        raise NotImplementedError

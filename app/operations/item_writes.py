@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from app.errors import ConditionalCheckFailedException, ValidationException
 from app.expressions import Condition, Update
+from app.values.index_keys import check_index_keys
 from app.values.size import MAX_ITEM_BYTES, item_size
-from storage.api import Item, Outcome
+from storage.api import IndexDef, Item, Outcome
 
 CONDITION_FAILED = "The conditional request failed"
 UPDATE_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
@@ -64,10 +65,15 @@ class ItemWrite:
     action: PutAction | DeleteAction | UpdateAction
     condition: Condition | None = None
     return_old_on_failure: bool = False
+    # The table's secondary indexes: a new item must not give their key attributes a wrong type.
+    indexes: tuple[IndexDef, ...] = ()
 
     def apply(self, old_item: Item | None) -> Outcome:
         if self.condition is not None and not self.condition.evaluate(old_item):
             if self.return_old_on_failure and old_item is not None:
                 raise ConditionalCheckFailedException(CONDITION_FAILED, Item=old_item)
             raise ConditionalCheckFailedException(CONDITION_FAILED)
-        return self.action.outcome(old_item, self.key)
+        outcome = self.action.outcome(old_item, self.key)
+        if self.indexes and outcome.new_item is not None:
+            check_index_keys(outcome.new_item, self.indexes)
+        return outcome

@@ -72,7 +72,7 @@ async def put_item(request: Request, ctx: Context) -> Response:
     key = key_of_item(item, meta.key_schema)
     if condition is not None:
         condition.check_key_attributes(meta.key_schema.names())
-    write = ItemWrite(key, PutAction(item, size), condition, _return_old_on_failure(request))
+    write = ItemWrite(key, PutAction(item, size), condition, _return_old_on_failure(request), meta.indexes)
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
     return _write_response(request, meta.name, result.old_item if mode == "ALL_OLD" else None, result)
 
@@ -112,7 +112,7 @@ async def update_item(request: Request, ctx: Context) -> Response:
         condition.check_key_attributes(key_names)
     if update is not None:
         update.check_key_attributes(key_names)
-    write = ItemWrite(key, UpdateAction(update), condition, _return_old_on_failure(request))
+    write = ItemWrite(key, UpdateAction(update), condition, _return_old_on_failure(request), meta.indexes)
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
     new_item = result.outcome.new_item if result.outcome.write else result.old_item
     mode = request.get("ReturnValues") or "NONE"

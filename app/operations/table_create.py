@@ -22,7 +22,14 @@ from app.operations.table_options import (
     initial_warm,
 )
 from app.operations.table_schema_rules import check_index_key_schemas, check_schema
-from app.operations.table_spec import PAY_PER_REQUEST, Spec, attribute_types, key_schema_of, new_throughput
+from app.operations.table_spec import (
+    PAY_PER_REQUEST,
+    Spec,
+    attribute_types,
+    key_schema_of,
+    new_throughput,
+    spec_index_defs,
+)
 from app.operations.table_throughput import check_table_maximum
 from storage.api import TableExists, TableStats
 
@@ -162,7 +169,9 @@ async def create_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     spec = build_spec(request, mode, options, now, ctx.settings.status_delay)
     key_schema = key_schema_of(spec["key_schema"], attribute_types(spec))
     try:
-        meta = await ctx.cluster.create_table(ns, name, key_schema, spec, created_at=now)
+        meta = await ctx.cluster.create_table(
+            ns, name, key_schema, spec, created_at=now, indexes=spec_index_defs(spec)
+        )
     except TableExists:
         existing = await ctx.cluster.get_table(ns, name)
         if table_status(existing, ctx.clock.now()) == CREATING:

@@ -31,10 +31,9 @@ where `decreases` lists the times of the decreases of the current UTC day.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any, cast
 
-from storage.api import KeyAttribute, KeySchema, KeyType, TableMeta
+from storage.api import IndexDef, KeyAttribute, KeySchema, KeyType
 
 Spec = dict[str, Any]
 
@@ -43,17 +42,6 @@ PAY_PER_REQUEST = "PAY_PER_REQUEST"
 # On-demand tables (and their indexes) start warm at these rates.
 ON_DEMAND_WARM_READ = 12000
 ON_DEMAND_WARM_WRITE = 4000
-
-
-@dataclass(frozen=True)
-class IndexInfo:
-    """A secondary index as the data plane needs it."""
-
-    name: str
-    is_global: bool
-    key_schema: KeySchema
-    projection_type: str
-    non_key_attributes: tuple[str, ...]
 
 
 def copy_spec(spec: Spec) -> Spec:
@@ -75,27 +63,24 @@ def key_schema_of(elements: list[dict[str, str]], types: dict[str, KeyType]) -> 
     return KeySchema(KeyAttribute(hash_name, types[hash_name]), range_key)
 
 
-def _index_info(index: dict[str, Any], is_global: bool, types: dict[str, KeyType]) -> IndexInfo:
+def index_def(index: dict[str, Any], is_global: bool, types: dict[str, KeyType]) -> IndexDef:
+    """Storage's definition of a wire index (as CreateTable or UpdateTable gives it)."""
     projection = index["Projection"]
-    return IndexInfo(
-        name=index["IndexName"],
-        is_global=is_global,
-        key_schema=key_schema_of(index["KeySchema"], types),
-        projection_type=projection["ProjectionType"],
-        non_key_attributes=tuple(projection.get("NonKeyAttributes", ())),
-    )
+    kind = projection.get("ProjectionType", "ALL")
+    projected: tuple[str, ...] | None = None
+    if kind == "KEYS_ONLY":
+        projected = ()
+    elif kind == "INCLUDE":
+        projected = tuple(projection.get("NonKeyAttributes", ()))
+    return IndexDef(index["IndexName"], is_global, key_schema_of(index["KeySchema"], types), projected)
 
 
-def table_indexes(meta: TableMeta) -> tuple[IndexInfo, ...]:
-    """The table's local secondary indexes, then its global ones, in creation order."""
-    types = attribute_types(meta.spec)
-    lsis = [_index_info(index, False, types) for index in meta.spec["lsis"]]
-    gsis = [_index_info(index, True, types) for index in meta.spec["gsis"]]
+def spec_index_defs(spec: Spec) -> tuple[IndexDef, ...]:
+    """The spec's local secondary indexes, then its global ones, in creation order."""
+    types = attribute_types(spec)
+    lsis = [index_def(index, False, types) for index in spec["lsis"]]
+    gsis = [index_def(index, True, types) for index in spec["gsis"]]
     return (*lsis, *gsis)
-
-
-def find_index(meta: TableMeta, name: str) -> IndexInfo | None:
-    return next((index for index in table_indexes(meta) if index.name == name), None)
 
 
 def new_throughput(read: int, write: int) -> dict[str, Any]:
