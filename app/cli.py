@@ -48,6 +48,20 @@ def parser(defaults: Settings) -> argparse.ArgumentParser:
         help="seconds a table stays CREATING/UPDATING/DELETING (default 0: at once)",
     )
     serve.add_argument(
+        "--gsi-lag",
+        type=float,
+        metavar="MS",
+        help="milliseconds global secondary indexes lag their table, as on AWS "
+        "(default 0: an index is up to date when the write returns)",
+    )
+    serve.add_argument(
+        "--item-collection-limit",
+        type=int,
+        metavar="BYTES",
+        help="bytes an item collection of a table with local secondary indexes may hold "
+        f"(default {defaults.item_collection_limit}: AWS's 10 GB)",
+    )
+    serve.add_argument(
         "--log-level", choices=["debug", "info", "warning", "error"], help=f"(default {defaults.log_level})"
     )
     return root

@@ -3,6 +3,7 @@ cluster."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 from app.auth import CredentialStore
 from app.clock import Clock
 from app.settings import Settings
+from app.values.size import item_size
 from app.wire.endpoint import DynamoDBEndpoint, Services
 from storage import Cluster
 from storage.api import StorageConfig
@@ -26,7 +28,20 @@ def storage_config(settings: Settings, clock: Clock) -> StorageConfig:
         data_dir=None if settings.in_memory else settings.data_dir,
         clock=clock.now,
         partitions_per_table=settings.partitions_per_table,
+        sizer=item_size,
+        gsi_lag=settings.gsi_lag / 1000,
+        item_collection_limit=settings.item_collection_limit,
     )
+
+
+async def _pump_indexes(cluster: Cluster, interval: float) -> None:
+    """Feed lagging global secondary indexes (only with --gsi-lag)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await cluster.pump_indexes()
+        except Exception:
+            log.exception("feeding global secondary indexes failed")
 
 
 class LocalDDB(Starlette):
@@ -51,13 +66,20 @@ def create_app(settings: Settings, clock: Clock | None = None) -> LocalDDB:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
-        services.cluster = await Cluster.open(storage_config(settings, clock))
+        cluster = services.cluster = await Cluster.open(storage_config(settings, clock))
+        pump = None
+        if settings.gsi_lag > 0:
+            pump = asyncio.create_task(_pump_indexes(cluster, min(settings.gsi_lag / 4000, 0.05)))
         where = "memory" if settings.in_memory else str(settings.data_dir)
         log.info("localddb serving on http://%s:%d (data in %s)", settings.host, settings.port, where)
         try:
             yield
         finally:
-            await services.cluster.close()
+            if pump is not None:
+                pump.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pump
+            await cluster.close()
             services.cluster = None
 
     # DynamoDB ignores the request path: every path is the endpoint.

@@ -31,6 +31,10 @@ class Settings:
     partitions_per_table: int = 4
     # Seconds a table stays CREATING / UPDATING / DELETING; 0 makes changes take effect at once.
     status_delay: float = 0.0
+    # Milliseconds a global secondary index lags its table; 0 updates it before the write returns.
+    gsi_lag: float = 0.0
+    # Bytes an item collection of a table with local secondary indexes may hold (AWS: 10 GB).
+    item_collection_limit: int = 10 * 1024**3
 
     def with_overrides(self, **values: Any) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})

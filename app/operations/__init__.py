@@ -1,6 +1,8 @@
 """API operation handlers, one module per family; importing this package fills `REGISTRY`."""
 
+import app.operations.batch
 import app.operations.items
+import app.operations.query_scan
 import app.operations.tables  # noqa: F401
 from app.operations.registry import REGISTRY, Context, Handler, operation
 

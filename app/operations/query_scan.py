@@ -1,0 +1,1 @@
+"""Query and Scan (being written for issue 4)."""
