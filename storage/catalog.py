@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from storage.api import KeyAttribute, KeySchema, Namespace, TableExists, TableMeta, TableNotFound
+from storage.api import IndexDef, KeyAttribute, KeySchema, Namespace, TableExists, TableMeta, TableNotFound
 from storage.partition_map import HashRange, PartitionMap
 
 ACTIVE = "ACTIVE"
@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS tables(
     account TEXT NOT NULL, region TEXT NOT NULL, name TEXT NOT NULL, table_id TEXT NOT NULL UNIQUE,
     created_at REAL NOT NULL, key_schema BLOB NOT NULL, spec BLOB NOT NULL, version INTEGER NOT NULL,
     partition_count INTEGER NOT NULL, status TEXT NOT NULL, deleted_at REAL, linger_until REAL,
+    indexes BLOB NOT NULL DEFAULT '[]',
     PRIMARY KEY(account, region, name),
     FOREIGN KEY(account, region) REFERENCES namespaces(account, region));
 CREATE TABLE IF NOT EXISTS partitions(
@@ -39,7 +40,7 @@ CREATE TABLE IF NOT EXISTS partitions(
 """
 _TABLE_COLUMNS = (
     "account, region, name, table_id, created_at, key_schema, spec, version, partition_count, status, "
-    "deleted_at, linger_until"
+    "deleted_at, linger_until, indexes"
 )
 
 
@@ -58,8 +59,38 @@ def _schema_to_json(schema: KeySchema) -> bytes:
 
 
 def _schema_from_json(data: bytes) -> KeySchema:
-    parts = [KeyAttribute(name, kind) for name, kind in orjson.loads(data)]
-    return KeySchema(parts[0], parts[1] if len(parts) > 1 else None)
+    return _schema_from_list(orjson.loads(data))
+
+
+def _schema_from_list(parts: list[list[str]]) -> KeySchema:
+    attributes = [KeyAttribute(name, kind) for name, kind in parts]  # type: ignore[arg-type]
+    return KeySchema(attributes[0], attributes[1] if len(attributes) > 1 else None)
+
+
+def _indexes_to_json(indexes: tuple[IndexDef, ...]) -> bytes:
+    return orjson.dumps(
+        [
+            {
+                "name": i.name,
+                "global": i.is_global,
+                "key": orjson.loads(_schema_to_json(i.key_schema)),
+                "projected": None if i.projected is None else list(i.projected),
+            }
+            for i in indexes
+        ]
+    )
+
+
+def _indexes_from_json(data: bytes | str) -> tuple[IndexDef, ...]:
+    return tuple(
+        IndexDef(
+            d["name"],
+            d["global"],
+            _schema_from_list(d["key"]),
+            None if d["projected"] is None else tuple(d["projected"]),
+        )
+        for d in orjson.loads(data)
+    )
 
 
 class Catalog:
@@ -75,6 +106,9 @@ class Catalog:
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(tables)")}
+        if "indexes" not in columns:  # a catalog written before indexes were kept
+            self._db.execute("ALTER TABLE tables ADD COLUMN indexes BLOB NOT NULL DEFAULT '[]'")
         self._tables: dict[Namespace, dict[str, TableEntry]] = {}
         self._load()
 
@@ -99,7 +133,7 @@ class Catalog:
             ranges.setdefault(table_id, []).append(HashRange(first, last))
         for row in self._db.execute(f"SELECT {_TABLE_COLUMNS} FROM tables"):
             (account, region, name, table_id, created_at, key_schema, spec, version, partition_count, status,
-             deleted_at, linger_until) = row  # fmt: skip
+             deleted_at, linger_until, indexes) = row  # fmt: skip
             ns = Namespace(account, region)
             meta = TableMeta(
                 namespace=ns,
@@ -112,6 +146,7 @@ class Catalog:
                 partition_count=partition_count,
                 status=status,
                 deleted_at=deleted_at,
+                indexes=_indexes_from_json(indexes),
             )
             entry = TableEntry(meta, linger_until, PartitionMap(tuple(ranges.get(table_id, ()))))
             self._tables.setdefault(ns, {})[name] = entry
@@ -156,6 +191,7 @@ class Catalog:
         spec: dict[str, Any],
         ranges: tuple[HashRange, ...],
         created_at: float | None = None,
+        indexes: tuple[IndexDef, ...] = (),
     ) -> TableEntry:
         """Raises TableExists if a table of that name exists in ns, in any status. `created_at` defaults
         to the clock's now."""
@@ -176,15 +212,16 @@ class Catalog:
             orjson.loads(spec_json),
             1,
             len(ranges),
+            indexes=indexes,
         )
         with self._transaction() as db:
             db.execute(
                 "INSERT OR IGNORE INTO namespaces(account, region) VALUES (?, ?)", (ns.account, ns.region)
             )
             db.execute(
-                f"INSERT INTO tables({_TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
+                f"INSERT INTO tables({_TABLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?)",
                 (ns.account, ns.region, name, meta.table_id, meta.created_at, _schema_to_json(key_schema),
-                 spec_json, meta.version, meta.partition_count, meta.status),
+                 spec_json, meta.version, meta.partition_count, meta.status, _indexes_to_json(indexes)),
             )  # fmt: skip
             db.executemany(
                 "INSERT INTO partitions(table_id, idx, hash_first, hash_last) VALUES (?, ?, ?, ?)",
@@ -206,6 +243,22 @@ class Catalog:
             )
         self._tables[ns][name] = replace(entry, meta=meta)
         return meta
+
+    def update_indexes(self, ns: Namespace, name: str, indexes: tuple[IndexDef, ...]) -> TableMeta:
+        """Replace the table's index definitions; the version increases. Raises TableNotFound."""
+        entry = self.get(ns, name)
+        meta = replace(entry.meta, indexes=indexes, version=entry.meta.version + 1)
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE tables SET indexes = ?, version = ? WHERE table_id = ?",
+                (_indexes_to_json(indexes), meta.version, meta.table_id),
+            )
+        self._tables[ns][name] = replace(entry, meta=meta)
+        return meta
+
+    def entries(self) -> list[TableEntry]:
+        """Every ACTIVE table of every namespace."""
+        return [e for t in self._tables.values() for e in t.values() if e.meta.status == ACTIVE]
 
     def delete(self, ns: Namespace, name: str, linger_until: float | None) -> TableEntry:
         """Remove the table, or with linger_until mark it DELETING until then. Returns the entry as it was.

@@ -13,12 +13,16 @@ when the cluster opens. With `data_dir` None everything lives in memory and noth
 
 from __future__ import annotations
 
+import hashlib
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from storage.api import (
     IndexDef,
+    IndexExists,
+    IndexNotFound,
     IndexStats,
     Item,
     KeySchema,
@@ -35,12 +39,28 @@ from storage.api import (
     WriteResult,
 )
 from storage.catalog import ACTIVE, Catalog, TableEntry
-from storage.keys import encode_key
+from storage.global_index import GlobalIndex
+from storage.keys import encode_key, encode_value, partition_hash, to_signed
 from storage.partition import Partition
-from storage.partition_map import even_split
+from storage.partition_map import HASH_MAX, HASH_MIN, even_split
+from storage.reads import GLOBAL_ENTRIES, TABLE_ITEMS, PageBuilder, Source, local_entries, sort_bounds
 
 CATALOG_FILE = "catalog.sqlite"
 TABLES_DIR = "tables"
+# Log records a global index takes from a partition in one transaction while it catches up.
+FEED_BATCH = 1000
+
+
+class RowReader(Protocol):
+    def rows(self, sql: str, params: list[object]) -> Iterator[tuple[int, bytes]]: ...
+
+
+def segment_range(segment: int, total_segments: int) -> tuple[int, int]:
+    """The signed hashes [first, last] of a parallel-scan segment: the segment-th of `total_segments`
+    equal slices of the unsigned 64-bit hash space (a hash h is in segment h * total // 2**64)."""
+    first = -(-(segment << 64) // total_segments)
+    end = -(-((segment + 1) << 64) // total_segments)
+    return first + HASH_MIN, end - 1 + HASH_MIN
 
 
 class Cluster:
@@ -49,6 +69,8 @@ class Cluster:
         self._catalog = catalog
         # Open partitions by table id; files of existing tables are opened on first use.
         self._partitions: dict[str, list[Partition | None]] = {}
+        # Open global index stores by (table id, index name).
+        self._globals: dict[tuple[str, str], GlobalIndex] = {}
 
     @classmethod
     async def open(cls, config: StorageConfig) -> Cluster:
@@ -64,6 +86,9 @@ class Cluster:
         return cluster
 
     async def close(self) -> None:
+        for store in self._globals.values():
+            store.close()
+        self._globals.clear()
         for partitions in self._partitions.values():
             for partition in partitions:
                 if partition is not None:
@@ -90,6 +115,7 @@ class Cluster:
         return partition
 
     def _drop_partitions(self, table_id: str) -> None:
+        self._close_globals(table_id)
         for partition in self._partitions.pop(table_id, []):
             if partition is not None:
                 partition.close()
@@ -117,7 +143,7 @@ class Cluster:
         the clock's now) lets the caller stamp the table with the same instant as the rest of its spec.
         `indexes`: its secondary indexes (names unique; the caller has validated them)."""
         entry = self._catalog.create(
-            ns, name, key_schema, spec, even_split(self._config.partitions_per_table), created_at
+            ns, name, key_schema, spec, even_split(self._config.partitions_per_table), created_at, indexes
         )
         for index in range(entry.meta.partition_count):
             self._partition(entry, index)
@@ -184,12 +210,59 @@ class Cluster:
         the item change and its log record together. Raises TableNotFound, InvalidKey, or whatever the
         mutation raises (after rolling back)."""
         entry = self._active(ns, table)
-        schema = entry.meta.key_schema
-        encoded = encode_key(schema, key)
-        partition = self._partition(entry, entry.partition_map.locate(encoded.hash))
-        return partition.apply(schema, encoded, mutation, self._config.clock())
+        meta = entry.meta
+        encoded = encode_key(meta.key_schema, key)
+        index = entry.partition_map.locate(encoded.hash)
+        partition = self._partition(entry, index)
+        if not meta.indexes:
+            return partition.apply(meta.key_schema, encoded, mutation, self._config.clock())
+        config = self._config
+        lsis = tuple(i for i in meta.indexes if not i.is_global)
+        result = partition.apply(
+            meta.key_schema,
+            encoded,
+            mutation,
+            config.clock(),
+            lsis=lsis,
+            sizer=config.sizer,
+            collection_limit=config.item_collection_limit if lsis else None,
+        )
+        if result.lsn is not None and config.gsi_lag == 0:
+            for gsi in meta.indexes:
+                if gsi.is_global:
+                    self._feed(entry, self._global(entry, gsi), index, None)
+        return result
 
     # --- reads of many items ---
+    def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:
+        """The index (None: the table), its row source and the key schema its rows are hashed by."""
+        if index_name is None:
+            return None, TABLE_ITEMS, entry.meta.key_schema
+        index = entry.meta.index(index_name)
+        if index is None:
+            raise IndexNotFound(index_name)
+        if index.is_global:
+            return index, GLOBAL_ENTRIES, index.key_schema
+        return index, local_entries(index.name), entry.meta.key_schema
+
+    def _position(self, entry: TableEntry, index: IndexDef | None, key: Item) -> tuple[bytes | int, ...]:
+        """The scan-order position of an ExclusiveStartKey: hash, pk, then the sort columns."""
+        table_key = encode_key(entry.meta.key_schema, key)
+        if index is None:
+            return (table_key.hash, table_key.pk, table_key.sk)
+        index_key = encode_key(index.key_schema, key)
+        if index.is_global:
+            return (index_key.hash, index_key.pk, index_key.sk, table_key.pk, table_key.sk)
+        return (table_key.hash, table_key.pk, index_key.sk, table_key.sk)
+
+    def _row_sources(self, entry: TableEntry, index: IndexDef | None) -> list[tuple[int, int, RowReader]]:
+        """(first hash, last hash, reader) of each store holding the rows, in hash order."""
+        if index is not None and index.is_global:
+            return [(HASH_MIN, HASH_MAX, self._global(entry, index))]
+        return [
+            (r.first, r.last, self._partition(entry, i)) for i, r in enumerate(entry.partition_map.ranges)
+        ]
+
     async def query(
         self,
         ns: Namespace,
@@ -209,7 +282,20 @@ class Cluster:
         form: the table's key attributes, plus the index's for an index) resumes after that position; it
         need not exist. See `Page` for `limit` and `byte_limit`. Raises TableNotFound, IndexNotFound,
         InvalidKey."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        index_def, source, schema = self._source(entry, index)
+        pk = encode_value(hash_value, schema.hash.type)
+        hash = to_signed(partition_hash(pk))
+        start = None if start_key is None else self._position(entry, index_def, start_key)[2:]
+        sql, params = source.query(hash, pk, sort_bounds(sort, schema.range), start, forward)
+        reader: RowReader
+        if index_def is not None and index_def.is_global:
+            reader = self._global(entry, index_def)
+        else:
+            reader = self._partition(entry, entry.partition_map.locate(hash))
+        page = PageBuilder(limit, byte_limit, [])
+        more = page.take(reader.rows(sql, params))
+        return Page(page.items, not more)
 
     async def scan(
         self,
@@ -228,35 +314,149 @@ class Cluster:
         i owns the i-th of `total_segments` equal slices of the 64-bit hash space, so every item belongs
         to exactly one segment. `start_key` resumes after that position. Raises TableNotFound,
         IndexNotFound, InvalidKey."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        index_def, source, _ = self._source(entry, index)
+        first, last = segment_range(segment, total_segments)
+        start = None if start_key is None else self._position(entry, index_def, start_key)
+        page = PageBuilder(limit, byte_limit, [])
+        for range_first, range_last, reader in self._row_sources(entry, index_def):
+            low, high = max(first, range_first), min(last, range_last)
+            if low > high or (start is not None and int(start[0]) > high):
+                continue
+            sql, params = source.scan(low, high, start)
+            if page.full:
+                # Only whether anything is left matters now.
+                if next(reader.rows(sql, params), None) is not None:
+                    return Page(page.items, False)
+                continue
+            if page.take(reader.rows(sql, params)):
+                return Page(page.items, False)
+        return Page(page.items, True)
 
     async def segment_of(
         self, ns: Namespace, table: str, index: str | None, key: Item, total_segments: int
     ) -> int:
         """The segment (of `total_segments`) that the position `key` (an ExclusiveStartKey) falls in."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        index_def, _, _ = self._source(entry, index)
+        hash = int(self._position(entry, index_def, key)[0])
+        return ((hash - HASH_MIN) * total_segments) >> 64
 
     # --- secondary indexes ---
+    def _global_path(self, entry: TableEntry, name: str) -> Path | None:
+        table_dir = self._table_dir(entry.meta.table_id)
+        if table_dir is None:
+            return None
+        # Index names may be 255 characters long: too long for a file name with a prefix.
+        return table_dir / f"gsi-{hashlib.blake2b(name.encode(), digest_size=12).hexdigest()}.sqlite"
+
+    def _global(self, entry: TableEntry, index: IndexDef) -> GlobalIndex:
+        """The open store of a global index; opening it brings it up to date (or finishes its backfill)."""
+        store = self._globals.get((entry.meta.table_id, index.name))
+        if store is None:
+            store = self._open_global(entry, index)
+            if store.backfilling:
+                self._backfill(entry, store)
+            elif self._config.gsi_lag == 0:
+                for p in range(entry.meta.partition_count):
+                    self._feed(entry, store, p, None)
+        return store
+
+    def _open_global(self, entry: TableEntry, index: IndexDef) -> GlobalIndex:
+        path = self._global_path(entry, index.name)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        store = GlobalIndex(path, index, entry.meta.key_schema, self._config.sizer)
+        self._globals[(entry.meta.table_id, index.name)] = store
+        return store
+
+    def _backfill(self, entry: TableEntry, store: GlobalIndex) -> None:
+        store.reset()
+        for p in range(entry.meta.partition_count):
+            last_lsn, items = self._partition(entry, p).snapshot()
+            store.backfill(p, last_lsn, items)
+        store.finish_backfill()
+
+    def _feed(self, entry: TableEntry, store: GlobalIndex, partition: int, before: float | None) -> None:
+        """Apply partition `partition`'s log records after the store's cursor (with `before`, only those
+        committed before that time)."""
+        source = self._partition(entry, partition)
+        while store.cursor(partition) < source.last_lsn:
+            records = source.read_log(store.cursor(partition), FEED_BATCH)
+            if before is not None:
+                records = [r for r in records if r.ts <= before]
+            if not records:
+                return
+            store.apply_records(partition, records)
+
+    def _close_globals(self, table_id: str) -> None:
+        for key in [k for k in self._globals if k[0] == table_id]:
+            self._globals.pop(key).close()
+
     async def add_index(self, ns: Namespace, table: str, index: IndexDef) -> TableMeta:
         """Add a global index and backfill it from the table's items (`IndexStats.backfilling` is True
         until the backfill is done). Raises TableNotFound, IndexExists."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        if entry.meta.index(index.name) is not None:
+            raise IndexExists(index.name)
+        path = self._global_path(entry, index.name)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        meta = self._catalog.update_indexes(ns, table, (*entry.meta.indexes, index))
+        entry = self._active(ns, table)
+        self._backfill(entry, self._open_global(entry, index))
+        return meta
 
     async def drop_index(self, ns: Namespace, table: str, name: str) -> TableMeta:
         """Remove a global index and its entries. Raises TableNotFound, IndexNotFound."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        if entry.meta.index(name) is None:
+            raise IndexNotFound(name)
+        meta = self._catalog.update_indexes(ns, table, tuple(i for i in entry.meta.indexes if i.name != name))
+        store = self._globals.pop((entry.meta.table_id, name), None)
+        if store is not None:
+            store.close()
+        path = self._global_path(entry, name)
+        if path is not None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        return meta
 
     async def index_stats(self, ns: Namespace, table: str, name: str) -> IndexStats:
         """Entry count and size of an index (zero for a DELETING table). Raises TableNotFound,
         IndexNotFound."""
-        raise NotImplementedError
+        entry = self._catalog.get(ns, table)
+        index = entry.meta.index(name)
+        if index is None:
+            raise IndexNotFound(name)
+        if entry.meta.status != ACTIVE:
+            return IndexStats(0, 0)
+        if index.is_global:
+            store = self._global(entry, index)
+            return IndexStats(store.item_count, store.size_bytes, store.backfilling)
+        count = size = 0
+        for p in range(entry.meta.partition_count):
+            c, s = self._partition(entry, p).lsi_stats.get(name, (0, 0))
+            count, size = count + c, size + s
+        return IndexStats(count, size)
 
     async def item_collection_size(self, ns: Namespace, table: str, hash_value: dict[str, Any]) -> int:
         """Bytes held by the item collection of `hash_value`: the sizes of the table's items with that
         partition key plus their local index entries. Raises TableNotFound, InvalidKey."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        pk = encode_value(hash_value, entry.meta.key_schema.hash.type)
+        hash = to_signed(partition_hash(pk))
+        return self._partition(entry, entry.partition_map.locate(hash)).collection_size(hash, pk)
 
     async def pump_indexes(self) -> None:
         """Apply to global indexes the log records older than `gsi_lag` (with `gsi_lag` 0 this happens
         inside every write, and there is nothing to do). Called periodically by the server."""
-        raise NotImplementedError
+        if self._config.gsi_lag == 0:
+            return
+        before = self._config.clock() - self._config.gsi_lag
+        for entry in self._catalog.entries():
+            for index in entry.meta.indexes:
+                if index.is_global:
+                    store = self._global(entry, index)
+                    for p in range(entry.meta.partition_count):
+                        self._feed(entry, store, p, before)

@@ -20,10 +20,21 @@ boundary unchanged. SQL texts are constants so sqlite3's statement cache prepare
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from storage.api import InvalidKey, KeySchema, Mutation, StoredItem, WriteResult
+from storage.api import (
+    IndexDef,
+    InvalidKey,
+    Item,
+    ItemCollectionTooLarge,
+    KeySchema,
+    Mutation,
+    StoredItem,
+    WriteResult,
+)
 from storage.codec import decode_item, encode_item
+from storage.index_entries import index_entry
 from storage.keys import EncodedKey, encode_key
 from storage.log import ORIGIN_USER, LogRecord, checksum
 
@@ -38,6 +49,12 @@ CREATE TABLE IF NOT EXISTS state(
     id INTEGER PRIMARY KEY CHECK (id = 0), item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL,
     last_lsn INTEGER NOT NULL);
 INSERT OR IGNORE INTO state(id, item_count, size_bytes, last_lsn) VALUES (0, 0, 0, 0);
+CREATE TABLE IF NOT EXISTS lsi(
+    idx TEXT NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL, isk BLOB NOT NULL, sk BLOB NOT NULL,
+    size INTEGER NOT NULL, item BLOB NOT NULL,
+    PRIMARY KEY(idx, hash, pk, isk, sk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lsi_state(
+    idx TEXT PRIMARY KEY, item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL) WITHOUT ROWID;
 """
 _SELECT_ITEM = "SELECT item, size FROM items WHERE hash = ? AND pk = ? AND sk = ?"
 _UPSERT_ITEM = (
@@ -51,6 +68,16 @@ _INSERT_LOG = (
 )
 _UPDATE_STATE = "UPDATE state SET item_count = ?, size_bytes = ?, last_lsn = ? WHERE id = 0"
 _SELECT_STATE = "SELECT item_count, size_bytes, last_lsn FROM state WHERE id = 0"
+_DELETE_LSI = "DELETE FROM lsi WHERE idx = ? AND hash = ? AND pk = ? AND isk = ? AND sk = ?"
+_INSERT_LSI = "INSERT INTO lsi(idx, hash, pk, isk, sk, size, item) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_UPSERT_LSI_STATE = (
+    "INSERT INTO lsi_state(idx, item_count, size_bytes) VALUES (?, ?, ?) "
+    "ON CONFLICT(idx) DO UPDATE SET item_count = excluded.item_count, size_bytes = excluded.size_bytes"
+)
+_COLLECTION_SIZE = (
+    "SELECT (SELECT coalesce(sum(size), 0) FROM items WHERE hash = ? AND pk = ?) + "
+    "(SELECT coalesce(sum(size), 0) FROM lsi WHERE hash = ? AND pk = ?)"
+)
 _SELECT_LOG = (
     "SELECT lsn, ts, hash, pk, sk, old, new, origin, txid, checksum FROM log "
     "WHERE lsn > ? ORDER BY lsn LIMIT ?"
@@ -70,6 +97,11 @@ class Partition:
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
         self.item_count, self.size_bytes, self.last_lsn = self._db.execute(_SELECT_STATE).fetchone()
+        # Live entry count and size of each local index, by index name.
+        self.lsi_stats: dict[str, tuple[int, int]] = {
+            idx: (count, size)
+            for idx, count, size in self._db.execute("SELECT idx, item_count, size_bytes FROM lsi_state")
+        }
 
     def close(self) -> None:
         self._db.close()
@@ -86,11 +118,17 @@ class Partition:
         ts: float,
         origin: str = ORIGIN_USER,
         txid: str | None = None,
+        lsis: tuple[IndexDef, ...] = (),
+        sizer: Callable[[Item], int] | None = None,
+        collection_limit: int | None = None,
     ) -> WriteResult:
         """Run `mutation` on the item at `key` and commit its outcome with a log record, atomically.
 
         A write that changes nothing (no item before or after, or the same bytes) writes no row and no
-        log record and returns lsn None. Any exception rolls back and propagates unchanged.
+        log record and returns lsn None. Any exception rolls back and propagates unchanged. `lsis` are the
+        table's local indexes: their rows change in the same transaction (entry sizes by `sizer`), and
+        with them a write that grows the item collection of its partition key past `collection_limit`
+        bytes raises ItemCollectionTooLarge.
         """
         db = self._db
         db.execute("BEGIN IMMEDIATE")
@@ -114,6 +152,12 @@ class Partition:
                     raise InvalidKey("the new item's key attributes differ from the key it is written at")
                 db.execute(_UPSERT_ITEM, (key.hash, key.pk, key.sk, outcome.new_size, new_data))
                 item_count, size_bytes = item_count + 1, size_bytes + outcome.new_size
+            lsi_stats = {}
+            if lsis:
+                assert sizer is not None
+                lsi_stats = self._update_lsis(schema, key, old_item, outcome.new_item, lsis, sizer)
+                if collection_limit is not None and outcome.new_item is not None:
+                    self._check_collection(key, outcome.new_size - old_size, collection_limit)
             lsn = self.last_lsn + 1
             crc = checksum(lsn, ts, key.hash, key.pk, key.sk, old_data, new_data, origin, txid)
             db.execute(
@@ -126,7 +170,63 @@ class Partition:
                 db.execute("ROLLBACK")
             raise
         self.item_count, self.size_bytes, self.last_lsn = item_count, size_bytes, lsn
+        self.lsi_stats.update(lsi_stats)
         return WriteResult(outcome, old_item, lsn)
+
+    def _update_lsis(
+        self,
+        schema: KeySchema,
+        key: EncodedKey,
+        old_item: Item | None,
+        new_item: Item | None,
+        lsis: tuple[IndexDef, ...],
+        sizer: Callable[[Item], int],
+    ) -> dict[str, tuple[int, int]]:
+        """Replace the item's local index rows (inside the caller's transaction); the new stats."""
+        db = self._db
+        stats: dict[str, tuple[int, int]] = {}
+        for index in lsis:
+            old = index_entry(old_item, index, schema, key, sizer)
+            new = index_entry(new_item, index, schema, key, sizer)
+            if old == new:
+                continue
+            count, size = self.lsi_stats.get(index.name, (0, 0))
+            if old is not None:
+                db.execute(_DELETE_LSI, (index.name, key.hash, key.pk, old.key.sk, key.sk))
+                count, size = count - 1, size - old.size
+            if new is not None:
+                data = encode_item(new.item)
+                db.execute(_INSERT_LSI, (index.name, key.hash, key.pk, new.key.sk, key.sk, new.size, data))
+                count, size = count + 1, size + new.size
+            db.execute(_UPSERT_LSI_STATE, (index.name, count, size))
+            stats[index.name] = (count, size)
+        return stats
+
+    def _check_collection(self, key: EncodedKey, growth: int, limit: int) -> None:
+        if growth <= 0:
+            return
+        if self.collection_size(key.hash, key.pk) > limit:
+            raise ItemCollectionTooLarge("item collection size limit exceeded")
+
+    def collection_size(self, hash: int, pk: bytes) -> int:
+        """Bytes of the items with this partition key and of their local index rows."""
+        size: int = self._db.execute(_COLLECTION_SIZE, (hash, pk, hash, pk)).fetchone()[0]
+        return size
+
+    def rows(self, sql: str, params: list[object]) -> Iterator[tuple[int, bytes]]:
+        """(size, item bytes) rows of a read built by storage/reads.py."""
+        return iter(self._db.execute(sql, params))
+
+    def snapshot(self) -> tuple[int, list[tuple[int, bytes, bytes, bytes]]]:
+        """The last lsn and every item as (hash, pk, sk, item bytes): a consistent copy for a backfill."""
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            (last_lsn,) = db.execute("SELECT last_lsn FROM state WHERE id = 0").fetchone()
+            items = db.execute("SELECT hash, pk, sk, item FROM items ORDER BY hash, pk, sk").fetchall()
+        finally:
+            db.execute("COMMIT")
+        return last_lsn, items
 
     def read_log(self, after_lsn: int, limit: int) -> list[LogRecord]:
         """Up to `limit` log records with lsn > after_lsn, in lsn order."""

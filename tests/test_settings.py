@@ -27,6 +27,8 @@ def test_every_field_has_an_environment_variable() -> None:
         "LOCALDDB_DEFAULT_ACCOUNT": "123456789012",
         "LOCALDDB_PARTITIONS_PER_TABLE": "8",
         "LOCALDDB_STATUS_DELAY": "1.5",
+        "LOCALDDB_GSI_LAG": "250",
+        "LOCALDDB_ITEM_COLLECTION_LIMIT": "1024",
         "LOCALDDB_ACCESS_KEYS": "AK:SK",
     }
     settings = from_env(env)
@@ -41,6 +43,8 @@ def test_every_field_has_an_environment_variable() -> None:
     assert settings.default_account == "123456789012"
     assert settings.partitions_per_table == 8
     assert settings.status_delay == 1.5
+    assert settings.gsi_lag == 250.0
+    assert settings.item_collection_limit == 1024
     assert settings.access_keys == "AK:SK"
     assert len(env) == len(Settings.__dataclass_fields__)
 

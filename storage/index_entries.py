@@ -1,0 +1,63 @@
+"""What a secondary index holds for an item: whether the item is in it, its entry, and the entry's key.
+
+An item is in an index only when it has every key attribute of the index with the declared type (sparse
+indexes); the caller rejects writes that give an index key the wrong type, so a mismatch here just
+leaves the item out. The entry keeps the table's key attributes, the index's key attributes and the
+projected attributes (all of them when `IndexDef.projected` is None).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from storage.api import IndexDef, InvalidKey, Item, KeySchema
+from storage.keys import EncodedKey, encode_key
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """An item's entry in one index: the index key (its own hash, partition key, sort key), the table
+    key it belongs to (encoded partition and sort key), its bytes' source and its size."""
+
+    key: EncodedKey
+    table_pk: bytes
+    table_sk: bytes
+    item: Item
+    size: int
+
+
+def _has_key(item: Item, schema: KeySchema) -> bool:
+    for attribute in (schema.hash, schema.range):
+        if attribute is None:
+            continue
+        value = item.get(attribute.name)
+        if not isinstance(value, dict) or attribute.type not in value:
+            return False
+    return True
+
+
+def project(item: Item, index: IndexDef, table_schema: KeySchema) -> Item:
+    """The attributes of `item` that `index` keeps."""
+    if index.projected is None:
+        return item
+    keep = {*table_schema.names(), *index.key_schema.names(), *index.projected}
+    return {name: value for name, value in item.items() if name in keep}
+
+
+def index_entry(
+    item: Item | None,
+    index: IndexDef,
+    table_schema: KeySchema,
+    table_key: EncodedKey,
+    sizer: Callable[[Item], int],
+) -> IndexEntry | None:
+    """The entry of `item` (stored at `table_key`) in `index`, or None when the item is not in it."""
+    if item is None or not _has_key(item, index.key_schema):
+        return None
+    try:
+        key = encode_key(index.key_schema, item)
+    except InvalidKey:
+        return None
+    entry = project(item, index, table_schema)
+    return IndexEntry(key, table_key.pk, table_key.sk, entry, sizer(entry))
