@@ -147,6 +147,9 @@ class Cluster:
         )
         for index in range(entry.meta.partition_count):
             self._partition(entry, index)
+        for gsi in indexes:
+            if gsi.is_global:  # nothing to backfill in a new table
+                self._open_global(entry, gsi).finish_backfill()
         return entry.meta
 
     async def get_table(self, ns: Namespace, name: str) -> TableMeta:
@@ -235,7 +238,8 @@ class Cluster:
 
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:
-        """The index (None: the table), its row source and the key schema its rows are hashed by."""
+        """The index (None: the table), its row source and its key schema (a local index's partition key
+        is the table's)."""
         if index_name is None:
             return None, TABLE_ITEMS, entry.meta.key_schema
         index = entry.meta.index(index_name)
@@ -243,7 +247,7 @@ class Cluster:
             raise IndexNotFound(index_name)
         if index.is_global:
             return index, GLOBAL_ENTRIES, index.key_schema
-        return index, local_entries(index.name), entry.meta.key_schema
+        return index, local_entries(index.name), index.key_schema
 
     def _position(self, entry: TableEntry, index: IndexDef | None, key: Item) -> tuple[bytes | int, ...]:
         """The scan-order position of an ExclusiveStartKey: hash, pk, then the sort columns."""
