@@ -6,6 +6,8 @@ Tables of the file:
   the items of a partition key in DynamoDB's sort-key order; `item` holds the item's bytes as given.
 - `log(lsn, ts, hash, pk, sk, old, new, origin, txid, checksum)`: one record per committed change.
 - `state`: one row with the live item count, total item size and the last lsn.
+- `lsi(idx, hash, pk, isk, sk, size, item)`: the table's local secondary index rows (`isk` the index sort
+  key), changed in the same transaction as their item; `lsi_state` their count and size per index.
 
 Every write is one transaction (BEGIN IMMEDIATE … COMMIT) that reads the old item, runs the caller's
 `Mutation`, and writes the item row, the log record and the state row together, so the three never
