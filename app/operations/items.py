@@ -13,7 +13,8 @@ import orjson
 from app.errors import ValidationException
 from app.expressions import Condition, ExpressionMaps, Update
 from app.expressions.projection import compile_projection
-from app.operations.capacity import consumed, read_units, write_units
+from app.operations.capacity import Consumption, read_units, render, write_consumption
+from app.operations.item_collections import item_collection_metrics
 from app.operations.item_writes import DeleteAction, ItemWrite, PutAction, UpdateAction
 from app.operations.legacy import check_not_mixed, legacy_condition, legacy_projection, legacy_update
 from app.operations.registry import Context, Request, Response, operation
@@ -21,8 +22,8 @@ from app.operations.table_lookup import active_table
 from app.operations.write_expressions import write_expressions
 from app.values.attributes import validate_item
 from app.values.keys import key_of_item, match_key_schema
-from app.values.size import check_item_size, item_size
-from storage.api import Item, WriteResult
+from app.values.size import check_item_size
+from storage.api import Item, TableMeta, WriteResult
 
 CONDITION_FIELDS = ("ConditionExpression",)
 UPDATE_FIELDS = ("UpdateExpression", "ConditionExpression")
@@ -47,16 +48,24 @@ def _return_old_on_failure(request: Request) -> bool:
     return request.get("ReturnValuesOnConditionCheckFailure") == "ALL_OLD"
 
 
-def _write_response(request: Request, table: str, attributes: Item | None, result: WriteResult) -> Response:
-    """A write's response: its Attributes (if any) and, when asked for, the units of the larger of the
-    old and the new item."""
+async def _write_response(
+    request: Request, ctx: Context, meta: TableMeta, key: Item, attributes: Item | None, result: WriteResult
+) -> Response:
+    """A write's response: its Attributes (if any) and, when asked for, its ConsumedCapacity (the table's
+    units and those of every index entry it put or deleted) and its ItemCollectionMetrics (tables with
+    local secondary indexes only)."""
     response: Response = {}
     if attributes:
         response["Attributes"] = attributes
     mode = request.get("ReturnConsumedCapacity")
     if mode in ("TOTAL", "INDEXES"):
-        old_size = item_size(result.old_item) if result.old_item is not None else 0
-        response["ConsumedCapacity"] = consumed(mode, table, write_units(old_size, result.outcome.new_size))
+        new_item = result.outcome.new_item if result.outcome.write else result.old_item
+        consumption = write_consumption(meta.indexes, result.old_item, new_item, table_key=meta.key_schema)
+        response["ConsumedCapacity"] = render(mode, meta.name, consumption)
+    if request.get("ReturnItemCollectionMetrics") == "SIZE":
+        metrics = await item_collection_metrics(ctx, meta, key)
+        if metrics is not None:
+            response["ItemCollectionMetrics"] = metrics
     return response
 
 
@@ -74,7 +83,8 @@ async def put_item(request: Request, ctx: Context) -> Response:
         condition.check_key_attributes(meta.key_schema.names())
     write = ItemWrite(key, PutAction(item, size), condition, _return_old_on_failure(request), meta.indexes)
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
-    return _write_response(request, meta.name, result.old_item if mode == "ALL_OLD" else None, result)
+    attributes = result.old_item if mode == "ALL_OLD" else None
+    return await _write_response(request, ctx, meta, key, attributes, result)
 
 
 @operation("DeleteItem")
@@ -90,7 +100,8 @@ async def delete_item(request: Request, ctx: Context) -> Response:
         condition.check_key_attributes(meta.key_schema.names())
     write = ItemWrite(key, DeleteAction(), condition, _return_old_on_failure(request))
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
-    return _write_response(request, meta.name, result.old_item if mode == "ALL_OLD" else None, result)
+    attributes = result.old_item if mode == "ALL_OLD" else None
+    return await _write_response(request, ctx, meta, key, attributes, result)
 
 
 @operation("UpdateItem")
@@ -117,7 +128,7 @@ async def update_item(request: Request, ctx: Context) -> Response:
     new_item = result.outcome.new_item if result.outcome.write else result.old_item
     mode = request.get("ReturnValues") or "NONE"
     attributes = _update_return_values(mode, update, result.old_item, new_item)
-    return _write_response(request, meta.name, attributes, result)
+    return await _write_response(request, ctx, meta, key, attributes, result)
 
 
 def _update_return_values(
@@ -154,9 +165,8 @@ async def get_item(request: Request, ctx: Context) -> Response:
             response["Item"] = orjson.Fragment(stored.data)  # the stored JSON, spliced in undecoded
         else:
             response["Item"] = projection.apply(orjson.loads(stored.data))
-    capacity = consumed(
-        request.get("ReturnConsumedCapacity"), meta.name, read_units(stored.size if stored else 0, consistent)
-    )
+    units = read_units(stored.size if stored else 0, consistent)
+    capacity = render(request.get("ReturnConsumedCapacity"), meta.name, Consumption(units))
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     return response

@@ -33,12 +33,13 @@ from app.wire.http import (
     send_response,
 )
 from storage import Cluster
-from storage.api import Namespace, TableNotFound
+from storage.api import ItemCollectionTooLarge, Namespace, TableNotFound
 
 log = logging.getLogger("localddb.wire")
 
 DYNAMODB_PREFIX = "DynamoDB_20120810."
 STREAMS_PREFIX = "DynamoDBStreams_20120810."
+COLLECTION_TOO_LARGE = "Collection size exceeded"
 # Operations of the DynamoDB Streams API, served on the same endpoint under their own target prefix.
 STREAM_OPERATIONS = frozenset({"ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"})
 JSON_CONTENT_TYPES = {
@@ -98,6 +99,11 @@ class DynamoDBEndpoint:
         except TableNotFound:
             # The table was deleted between the handler's lookup and its storage call.
             status, payload = errors.render(errors.ResourceNotFoundException("Requested resource not found"))
+        except ItemCollectionTooLarge:
+            # A write to a table with local indexes would take an item collection past its size limit.
+            status, payload = errors.render(
+                errors.ItemCollectionSizeLimitExceededException(COLLECTION_TOO_LARGE)
+            )
         except Exception:
             log.exception("internal error in request %s", request_id)
             status, payload = errors.render(errors.InternalServerError("Internal server error"))
