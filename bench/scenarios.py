@@ -13,7 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bench.tables import create_hash_table, payload, put_items
+from bench.tables import (
+    PAYLOAD_ATTRIBUTE,
+    batch_put_items,
+    create_hash_range_table,
+    create_hash_table,
+    payload,
+    put_items,
+)
 from bench.wrk import LuaValue
 
 
@@ -36,6 +43,10 @@ class Scenario:
 # RUN_ID is 6 hex digits; with thread and request numbers a put key is about this long.
 PUT_KEY_LENGTH = len("a1b2c3-0-100000")
 GET_KEY_FORMAT = "item-%06d"
+# Query and Scan read pages of this many items (~20 KB of ~200-byte items, well under the 1 MB page).
+PAGE_LIMIT = 100
+QUERY_ITEMS_PER_KEY = 200
+QUERY_KEY_FORMAT = "group-%04d"
 
 
 def _setup_put(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
@@ -58,6 +69,31 @@ def _setup_get(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
 
 def _setup_update(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
     return _preloaded(dynamodb, options, "bench_update", extra={"c": {"N": "0"}})
+
+
+def _setup_query(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
+    """`--preload` items (at least one partition key's worth) under partition keys of
+    QUERY_ITEMS_PER_KEY items each, sort keys 0, 1, ..."""
+    table = create_hash_range_table(dynamodb, "bench_query")
+    key_count = max(1, options.preload_items // QUERY_ITEMS_PER_KEY)
+    # pk, plus "sk" and a sort key number of at most 3 bytes (DynamoDB's number size)
+    value = payload(len(QUERY_KEY_FORMAT % 0) + len("sk") + 3)
+    items = [
+        {"pk": {"S": QUERY_KEY_FORMAT % k}, "sk": {"N": str(sk)}, PAYLOAD_ATTRIBUTE: {"S": value}}
+        for k in range(key_count)
+        for sk in range(QUERY_ITEMS_PER_KEY)
+    ]
+    batch_put_items(dynamodb, table, items)
+    return {"TABLE": table, "KEY_COUNT": key_count, "KEY_FORMAT": QUERY_KEY_FORMAT, "LIMIT": PAGE_LIMIT}
+
+
+def _setup_scan(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
+    """`--preload` ~200-byte items in a table keyed by `pk` alone."""
+    table = create_hash_table(dynamodb, "bench_scan")
+    keys = [GET_KEY_FORMAT % n for n in range(options.preload_items)]
+    value = payload(len(keys[0]))
+    batch_put_items(dynamodb, table, [{"pk": {"S": key}, PAYLOAD_ATTRIBUTE: {"S": value}} for key in keys])
+    return {"TABLE": table, "LIMIT": PAGE_LIMIT}
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -98,6 +134,32 @@ function next_body()
   return '{"TableName":"' .. TABLE .. '","Key":{"pk":{"S":"' .. key .. '"}},'
     .. '"UpdateExpression":"SET #c = #c + :one","ConditionExpression":"attribute_exists(pk)",'
     .. '"ExpressionAttributeNames":{"#c":"c"},"ExpressionAttributeValues":{":one":{"N":"1"}}}'
+end
+""",
+        ),
+        Scenario(
+            name="query",
+            operation="Query",
+            description="Query `pk = :pk` with Limit 100 (eventually consistent) on a random partition key "
+            "of 200 ~200-byte items",
+            setup=_setup_query,
+            lua_next_body="""
+function next_body()
+  local key = string.format(KEY_FORMAT, math.random(0, KEY_COUNT - 1))
+  return '{"TableName":"' .. TABLE .. '","KeyConditionExpression":"pk = :pk",'
+    .. '"ExpressionAttributeValues":{":pk":{"S":"' .. key .. '"}},"Limit":' .. LIMIT .. '}'
+end
+""",
+        ),
+        Scenario(
+            name="scan",
+            operation="Scan",
+            description="Scan with Limit 100 (eventually consistent): the first page of a table of the "
+            "preloaded ~200-byte items",
+            setup=_setup_scan,
+            lua_next_body="""
+function next_body()
+  return '{"TableName":"' .. TABLE .. '","Limit":' .. LIMIT .. '}'
 end
 """,
         ),

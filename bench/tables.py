@@ -1,4 +1,5 @@
-"""Scenario setup through boto3: the client, creating tables, preloading items.
+"""Scenario setup through boto3: the client, creating tables, preloading items (one PutItem each for the
+single-item scenarios, BatchWriteItem for the larger tables of the query and scan scenarios).
 
 Setup runs once per server before its scenario is measured; it goes through the ordinary DynamoDB API so
 it works against any server, and is not timed.
@@ -19,6 +20,8 @@ from bench.signing import ACCESS_KEY, REGION, SECRET_KEY
 ITEM_BYTES = 200
 PAYLOAD_ATTRIBUTE = "payload"
 TABLE_ACTIVE_TIMEOUT_S = 60.0
+BATCH_WRITE_LIMIT = 25
+BATCH_RETRIES = 10
 
 
 def client(endpoint_url: str) -> Any:
@@ -35,10 +38,19 @@ def client(endpoint_url: str) -> Any:
 
 def create_hash_table(dynamodb: Any, name: str) -> str:
     """An on-demand table keyed by the string `pk`, ACTIVE when this returns; returns its name."""
+    return _create_table(dynamodb, name, [("pk", "S", "HASH")])
+
+
+def create_hash_range_table(dynamodb: Any, name: str) -> str:
+    """An on-demand table keyed by the string `pk` and the number `sk`, ACTIVE when this returns."""
+    return _create_table(dynamodb, name, [("pk", "S", "HASH"), ("sk", "N", "RANGE")])
+
+
+def _create_table(dynamodb: Any, name: str, key: list[tuple[str, str, str]]) -> str:
     dynamodb.create_table(
         TableName=name,
-        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
-        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t, _ in key],
+        KeySchema=[{"AttributeName": a, "KeyType": k} for a, _, k in key],
         BillingMode="PAY_PER_REQUEST",
     )
     deadline = time.monotonic() + TABLE_ACTIVE_TIMEOUT_S
@@ -62,3 +74,18 @@ def put_items(
     for key in keys:
         item = {"pk": {"S": key}, PAYLOAD_ATTRIBUTE: {"S": value}, **(extra or {})}
         dynamodb.put_item(TableName=table, Item=item)
+
+
+def batch_put_items(dynamodb: Any, table: str, items: list[dict[str, Any]]) -> None:
+    """Store `items` with BatchWriteItem, 25 a request, retrying whatever comes back unprocessed."""
+    for start in range(0, len(items), BATCH_WRITE_LIMIT):
+        pending: dict[str, Any] = {
+            table: [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]
+        }
+        for _ in range(BATCH_RETRIES):
+            pending = dynamodb.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+            if not pending:
+                break
+            time.sleep(0.05)
+        else:
+            raise RuntimeError(f"BatchWriteItem left items unprocessed after {BATCH_RETRIES} attempts")

@@ -10,12 +10,14 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
+from app.values.size import item_size
 from bench import report
 from bench.runner import Machine, Measurement, RunConfig
-from bench.scenarios import GET_KEY_FORMAT, SCENARIOS, SetupOptions
+from bench.scenarios import GET_KEY_FORMAT, PAGE_LIMIT, QUERY_KEY_FORMAT, SCENARIOS, SetupOptions
 from bench.signing import signed_headers
 from bench.wrk import (
     Load,
@@ -91,6 +93,8 @@ CONSTANTS: dict[str, dict[str, LuaValue]] = {
     "put": {"TABLE": "bench_put", "PAYLOAD": "x" * 170},
     "get": {"TABLE": "bench_get", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
     "update": {"TABLE": "bench_update", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
+    "query": {"TABLE": "bench_query", "KEY_COUNT": 40, "KEY_FORMAT": QUERY_KEY_FORMAT, "LIMIT": PAGE_LIMIT},
+    "scan": {"TABLE": "bench_scan", "LIMIT": PAGE_LIMIT},
 }
 
 
@@ -128,6 +132,13 @@ def test_scenario_sends_signed_valid_requests(ok_server: Recorder, name: str) ->
     if name == "update":
         assert {body["UpdateExpression"] for body in bodies} == {"SET #c = #c + :one"}
         assert {body["ConditionExpression"] for body in bodies} == {"attribute_exists(pk)"}
+    if name == "query":
+        assert {body["KeyConditionExpression"] for body in bodies} == {"pk = :pk"}
+        assert {body["Limit"] for body in bodies} == {PAGE_LIMIT}
+        picked = {body["ExpressionAttributeValues"][":pk"]["S"] for body in bodies}
+        assert picked <= {QUERY_KEY_FORMAT % n for n in range(40)} and len(picked) > 20
+    if name == "scan":
+        assert all(body == {"TableName": "bench_scan", "Limit": PAGE_LIMIT} for body in bodies)
 
 
 @needs_wrk
@@ -216,3 +227,55 @@ def test_report_ratios_and_warnings() -> None:
     assert [r["valid"] for r in document["results"]] == [True, True, False, False]
     assert "busy" not in text
     assert "WARNING: the machine was busy" in report.table(config, Machine(2, 1.5), measurements)
+
+
+class FakeDynamoDB:
+    """Enough of a boto3 client for the setups: tables are ACTIVE at once; BatchWriteItem answers the first
+    request with its last write unprocessed, to exercise the retry."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, list[dict[str, Any]]] = {}
+        self.key_schemas: dict[str, list[dict[str, str]]] = {}
+        self.batches = 0
+
+    def create_table(self, TableName: str, KeySchema: list[dict[str, str]], **_: Any) -> None:
+        self.items[TableName] = []
+        self.key_schemas[TableName] = KeySchema
+
+    def describe_table(self, TableName: str) -> dict[str, Any]:
+        return {"Table": {"TableStatus": "ACTIVE"}}
+
+    def batch_write_item(self, RequestItems: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
+        self.batches += 1
+        ((table, requests),) = RequestItems.items()
+        assert len(requests) <= 25
+        if self.batches == 1:
+            self.items[table] += [r["PutRequest"]["Item"] for r in requests[:-1]]
+            return {"UnprocessedItems": {table: requests[-1:]}}
+        self.items[table] += [r["PutRequest"]["Item"] for r in requests]
+        return {"UnprocessedItems": {}}
+
+
+@pytest.mark.parametrize(("preload", "keys"), [(1000, 5), (10, 1)])
+def test_query_setup_stores_pages_of_200_byte_items(preload: int, keys: int) -> None:
+    dynamodb = FakeDynamoDB()
+    constants = SCENARIOS["query"].setup(dynamodb, SetupOptions(preload))
+    assert constants == {
+        "TABLE": "bench_query",
+        "KEY_COUNT": keys,
+        "KEY_FORMAT": QUERY_KEY_FORMAT,
+        "LIMIT": 100,
+    }
+    items = dynamodb.items["bench_query"]
+    assert [k["AttributeName"] for k in dynamodb.key_schemas["bench_query"]] == ["pk", "sk"]
+    assert len(items) == keys * 200
+    assert {item["pk"]["S"] for item in items} == {QUERY_KEY_FORMAT % n for n in range(keys)}
+    assert all(195 <= item_size(item) <= 200 for item in items)
+
+
+def test_scan_setup_stores_the_preloaded_items() -> None:
+    dynamodb = FakeDynamoDB()
+    assert SCENARIOS["scan"].setup(dynamodb, SetupOptions(60)) == {"TABLE": "bench_scan", "LIMIT": 100}
+    items = dynamodb.items["bench_scan"]
+    assert sorted(item["pk"]["S"] for item in items) == [GET_KEY_FORMAT % n for n in range(60)]
+    assert all(item_size(item) == 200 for item in items)
