@@ -131,6 +131,7 @@ async def plan_writes(ctx: Context, checked: list[tuple[str, list[CheckedWrite]]
 async def run_writes(ctx: Context, planned: list[TableWrites], request: Request) -> Response:
     """Apply every planned write in request order; build the BatchWriteItem response."""
     want_metrics = request.get("ReturnItemCollectionMetrics") == "SIZE"
+    want_capacity = request.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES")
     consumption: list[tuple[str, Consumption]] = []
     metrics: dict[str, list[dict[str, Any]]] = {}
     for table in planned:
@@ -139,10 +140,11 @@ async def run_writes(ctx: Context, planned: list[TableWrites], request: Request)
         table_metrics = []
         for plan in table.writes:
             result = await ctx.cluster.apply(ctx.namespace, meta.name, plan.key, plan.write)
-            new_item = result.outcome.new_item if result.outcome.write else result.old_item
-            units = units + write_consumption(
-                meta.indexes, result.old_item, new_item, table_key=meta.key_schema
-            )
+            if want_capacity:
+                new_item = result.outcome.new_item if result.outcome.write else result.old_item
+                units = units + write_consumption(
+                    meta.indexes, result.old_item, new_item, table_key=meta.key_schema
+                )
             if want_metrics and has_local_indexes(meta):
                 collection = await item_collection_metrics(ctx, meta, plan.key)
                 if collection is not None:
