@@ -94,7 +94,7 @@ def _check_options(request: dict[str, Any], mode: str, ctx: Context) -> dict[str
     return options
 
 
-def _gsi_spec(index: dict[str, Any], warm: dict[str, int]) -> dict[str, Any]:
+def gsi_spec(index: dict[str, Any], warm: dict[str, int]) -> dict[str, Any]:
     return {
         "IndexName": index["IndexName"],
         "KeySchema": _key_schema(index["KeySchema"]),
@@ -127,7 +127,7 @@ def build_spec(request: dict[str, Any], mode: str, options: dict[str, Any], now:
             for i in request.get("LocalSecondaryIndexes") or []
         ],
         "gsis": [
-            _gsi_spec(index, warm)
+            gsi_spec(index, warm)
             for index, warm in zip(
                 request.get("GlobalSecondaryIndexes") or [], options["gsi_warm"], strict=True
             )

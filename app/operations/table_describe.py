@@ -3,18 +3,35 @@
 What AWS includes depends on the table and on the operation answering: the CreateTable response has no
 WarmThroughput (unless it was requested) and no LastUpdateToPayPerRequestDateTime; absent features
 (stream, SSE, table class, on-demand maximums) are left out rather than rendered empty.
+
+Secondary indexes show their live entry count and size (`index_stats`; AWS refreshes them about every six
+hours, DynamoDB Local at once). A global index has an IndexStatus: CREATING while its table is, and while
+UpdateTable creates it; then it also has Backfilling, false in the UpdateTable response (AWS first
+allocates resources) and true afterwards; DELETING while UpdateTable deletes it. Backfilling never
+appears for an index created with its table or once the index is ACTIVE (AWS's examples).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from app.operations.registry import Context
 from app.operations.table_lookup import CREATING, index_arn, stream_arn, table_arn
-from app.operations.table_spec import PAY_PER_REQUEST, Spec
+from app.operations.table_spec import (
+    INDEX_ACTIVE,
+    INDEX_CREATING,
+    INDEX_DELETING,
+    PAY_PER_REQUEST,
+    Spec,
+    gsi_status,
+)
 from app.operations.table_throughput import describe_throughput, epoch
-from storage.api import Namespace, TableMeta, TableStats
+from storage.api import IndexNotFound, IndexStats, Namespace, TableMeta, TableNotFound, TableStats
+
+NO_STATS = IndexStats(0, 0)
 
 
 @dataclass(frozen=True)
@@ -27,6 +44,21 @@ class View:
     ppr_timestamp: bool = True
     # The UpdateTable response echoes the throughput as it was before the change.
     throughput: dict[str, Any] | None = None
+    # Live entry count and size of the secondary indexes, by name (absent: 0).
+    indexes: Mapping[str, IndexStats] = field(default_factory=dict)
+    # The IndexStatus of the global index an UpdateTable response is about (just created or deleted).
+    changed_index: tuple[str, str] | None = None
+
+
+async def index_stats(ctx: Context, meta: TableMeta) -> dict[str, IndexStats]:
+    """The live stats of the table's secondary indexes, by name (for `View.indexes`)."""
+    found = {}
+    for index in meta.indexes:
+        try:
+            found[index.name] = await ctx.cluster.index_stats(ctx.namespace, meta.name, index.name)
+        except (IndexNotFound, TableNotFound):
+            continue
+    return found
 
 
 def _projection(projection: dict[str, Any]) -> dict[str, Any]:
@@ -40,28 +72,49 @@ def _warm(warm: dict[str, Any]) -> dict[str, Any]:
     return {**warm, "Status": "ACTIVE"}
 
 
-def _lsi(ns: Namespace, table: str, index: dict[str, Any]) -> dict[str, Any]:
+def _lsi(ns: Namespace, table: str, index: dict[str, Any], view: View) -> dict[str, Any]:
+    name = index["IndexName"]
+    stats = view.indexes.get(name, NO_STATS)
     return {
-        "IndexName": index["IndexName"],
+        "IndexName": name,
         "KeySchema": index["KeySchema"],
         "Projection": _projection(index["Projection"]),
-        "IndexSizeBytes": 0,
-        "ItemCount": 0,
-        "IndexArn": index_arn(ns, table, index["IndexName"]),
+        "IndexSizeBytes": stats.size_bytes,
+        "ItemCount": stats.item_count,
+        "IndexArn": index_arn(ns, table, name),
     }
+
+
+def _gsi_state(index: dict[str, Any], stats: IndexStats, view: View, now: float) -> tuple[str, bool | None]:
+    """IndexStatus and Backfilling (None: not shown) of a global index."""
+    name = index["IndexName"]
+    if view.changed_index is not None and view.changed_index[0] == name:
+        status = view.changed_index[1]
+        return status, (False if status == INDEX_CREATING else None)
+    if view.status == CREATING:
+        return CREATING, None
+    status = gsi_status(index, now) or INDEX_DELETING
+    if status == INDEX_CREATING or (status == INDEX_ACTIVE and stats.backfilling):
+        return INDEX_CREATING, True
+    return status, None
 
 
 def _gsi(ns: Namespace, table: str, index: dict[str, Any], view: View, now: float) -> dict[str, Any]:
+    name = index["IndexName"]
+    stats = view.indexes.get(name, NO_STATS)
+    status, backfilling = _gsi_state(index, stats, view, now)
     out: dict[str, Any] = {
-        "IndexName": index["IndexName"],
+        "IndexName": name,
         "KeySchema": index["KeySchema"],
         "Projection": _projection(index["Projection"]),
-        "IndexStatus": CREATING if view.status == CREATING else "ACTIVE",
-        "ProvisionedThroughput": describe_throughput(index["throughput"], now),
-        "IndexSizeBytes": 0,
-        "ItemCount": 0,
-        "IndexArn": index_arn(ns, table, index["IndexName"]),
+        "IndexStatus": status,
     }
+    if backfilling is not None:
+        out["Backfilling"] = backfilling
+    out["ProvisionedThroughput"] = describe_throughput(index["throughput"], now)
+    out["IndexSizeBytes"] = stats.size_bytes
+    out["ItemCount"] = stats.item_count
+    out["IndexArn"] = index_arn(ns, table, name)
     if index.get("OnDemandThroughput"):
         out["OnDemandThroughput"] = index["OnDemandThroughput"]
     if view.warm:
@@ -99,9 +152,11 @@ def describe(meta: TableMeta, ns: Namespace, view: View, now: float) -> dict[str
     if summary is not None:
         out["BillingModeSummary"] = summary
     if spec["lsis"]:
-        out["LocalSecondaryIndexes"] = [_lsi(ns, name, index) for index in spec["lsis"]]
-    if spec["gsis"]:
-        out["GlobalSecondaryIndexes"] = [_gsi(ns, name, index, view, now) for index in spec["gsis"]]
+        out["LocalSecondaryIndexes"] = [_lsi(ns, name, index, view) for index in spec["lsis"]]
+    changed = None if view.changed_index is None else view.changed_index[0]
+    gsis = [i for i in spec["gsis"] if i["IndexName"] == changed or gsi_status(i, now) is not None]
+    if gsis:
+        out["GlobalSecondaryIndexes"] = [_gsi(ns, name, index, view, now) for index in gsis]
     if spec["stream"] is not None:
         out["StreamSpecification"] = spec["stream"]
     if spec["stream_label"] is not None:

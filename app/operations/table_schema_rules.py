@@ -49,18 +49,25 @@ def check_index_key_schemas(request: dict[str, Any]) -> None:
     if errors:
         raise validation_errors(errors)
     for index in request.get("GlobalSecondaryIndexes") or []:
-        kinds = [element["KeyType"] for element in index["KeySchema"]]
-        if len(kinds) > MAX_KEY_ELEMENTS or kinds.count("HASH") > 1:
-            raise ValidationException(
-                "Multi-attribute keys of global secondary indexes are not supported by localddb yet"
-            )
+        check_gsi_key_size(index["KeySchema"])
+
+
+def check_gsi_key_size(keys: list[dict[str, str]]) -> None:
+    """Multi-attribute keys of global secondary indexes (AWS: up to four HASH and four RANGE elements)
+    are not supported by localddb yet."""
+    kinds = [element["KeyType"] for element in keys]
+    if len(kinds) > MAX_KEY_ELEMENTS or kinds.count("HASH") > 1:
+        raise ValidationException(
+            "Multi-attribute keys of global secondary indexes are not supported by localddb yet"
+        )
 
 
 def _listed(names: list[str]) -> str:
     return "[" + ", ".join(reversed(list(dict.fromkeys(names)))) + "]"
 
 
-def _check_keys(keys: list[dict[str, str]], defined: list[str]) -> None:
+def check_keys(keys: list[dict[str, str]], defined: list[str]) -> None:
+    """A key schema against the attribute names defined for it: each defined, HASH then RANGE."""
     names = [k["AttributeName"] for k in keys]
     if any(name not in defined for name in names):
         raise invalid(
@@ -86,7 +93,7 @@ def _check_table_keys(request: dict[str, Any], defined: list[str]) -> None:
     keys = request["KeySchema"]
     if len(keys) > len(defined):
         raise ValidationException("Invalid KeySchema: Some index key attribute have no definition")
-    _check_keys(keys, defined)
+    check_keys(keys, defined)
     has_indexes = "LocalSecondaryIndexes" in request or "GlobalSecondaryIndexes" in request
     if not has_indexes and len(keys) != len(defined):
         raise invalid(
@@ -109,7 +116,7 @@ def _check_index_keys(request: dict[str, Any], defined: list[str]) -> None:
         table_hash = table_keys[0]["AttributeName"]
         for index in lsis:
             name, keys = index["IndexName"], index["KeySchema"]
-            _check_keys(keys, defined)
+            check_keys(keys, defined)
             if len(keys) != 2:
                 raise invalid(f"Index KeySchema does not have a range key for index: {name}")
             index_hash = keys[0]["AttributeName"]
@@ -123,7 +130,7 @@ def _check_index_keys(request: dict[str, Any], defined: list[str]) -> None:
         if not gsis:
             raise invalid("List of GlobalSecondaryIndexes is empty")
         for index in gsis:
-            _check_keys(index["KeySchema"], defined)
+            check_keys(index["KeySchema"], defined)
 
 
 def _check_all_definitions_used(request: dict[str, Any], defined: list[str]) -> None:
@@ -138,7 +145,7 @@ def _check_all_definitions_used(request: dict[str, Any], defined: list[str]) -> 
         )
 
 
-def _check_projection(projection: dict[str, Any]) -> int:
+def check_projection(projection: dict[str, Any]) -> int:
     """Validates a projection; returns how many non-key attributes it projects."""
     kind = projection.get("ProjectionType")
     if kind is None:
@@ -156,7 +163,7 @@ def _check_projection(projection: dict[str, Any]) -> int:
     return len(seen)
 
 
-def _check_gsi_capacity(index: dict[str, Any], billing_mode: str) -> None:
+def check_gsi_capacity(index: dict[str, Any], billing_mode: str) -> None:
     name = index["IndexName"]
     if billing_mode == PAY_PER_REQUEST:
         if "ProvisionedThroughput" in index:
@@ -187,14 +194,14 @@ def _check_index_details(request: dict[str, Any], billing_mode: str) -> None:
 
     lsis = request.get("LocalSecondaryIndexes") or []
     for index in lsis:
-        projected += _check_projection(index["Projection"])
+        projected += check_projection(index["Projection"])
         check_name(index["IndexName"])
     if len(lsis) > MAX_LSIS:
         raise invalid(f"Number of LocalSecondaryIndexes exceeds per-table limit of {MAX_LSIS}")
     gsis = request.get("GlobalSecondaryIndexes") or []
     for index in gsis:
-        projected += _check_projection(index["Projection"])
-        _check_gsi_capacity(index, billing_mode)
+        projected += check_projection(index["Projection"])
+        check_gsi_capacity(index, billing_mode)
         check_name(index["IndexName"])
     if len(gsis) > MAX_GSIS:
         raise invalid(f"GlobalSecondaryIndex count exceeds the per-table limit of {MAX_GSIS}")

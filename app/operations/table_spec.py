@@ -12,7 +12,9 @@ Spec keys:
   last_ppr_at                            when the table last became PAY_PER_REQUEST (None: never)
   on_demand                              wire OnDemandThroughput (only the members set) or None
   warm                                   wire WarmThroughput {ReadUnitsPerSecond, WriteUnitsPerSecond}
-  lsis / gsis                            wire index definitions; a GSI also has `throughput` and `warm`
+  lsis / gsis                            wire index definitions; a GSI also has `throughput` and `warm`,
+                                         and, while UpdateTable creates or deletes it, `status`
+                                         ("CREATING" | "DELETING") until `status_until` (see gsi_status)
   stream                                 wire StreamSpecification while enabled, else None
   stream_label                           label of the latest stream (kept after it is disabled)
   sse                                    {SSEType, KMSMasterKeyArn} while KMS-encrypted, else None
@@ -33,12 +35,13 @@ from __future__ import annotations
 import copy
 from typing import Any, cast
 
-from storage.api import IndexDef, KeyAttribute, KeySchema, KeyType
+from storage.api import IndexDef, KeyAttribute, KeySchema, KeyType, TableMeta
 
 Spec = dict[str, Any]
 
 PROVISIONED = "PROVISIONED"
 PAY_PER_REQUEST = "PAY_PER_REQUEST"
+INDEX_ACTIVE, INDEX_CREATING, INDEX_DELETING = "ACTIVE", "CREATING", "DELETING"
 # On-demand tables (and their indexes) start warm at these rates.
 ON_DEMAND_WARM_READ = 12000
 ON_DEMAND_WARM_WRITE = 4000
@@ -91,3 +94,44 @@ def new_throughput(read: int, write: int) -> dict[str, Any]:
         "last_decrease": None,
         "decreases": [],
     }
+
+
+def gsi_status(index: dict[str, Any], now: float) -> str | None:
+    """IndexStatus of a global index of the spec: CREATING or DELETING while UpdateTable's change runs,
+    else ACTIVE; None for a deleted index whose DELETING time is over (it is gone)."""
+    status: str | None = index.get("status")
+    if status is None:
+        return INDEX_ACTIVE
+    if now < index["status_until"]:
+        return status
+    return None if status == INDEX_DELETING else INDEX_ACTIVE
+
+
+def live_gsis(spec: Spec, now: float) -> list[dict[str, Any]]:
+    """The spec's global indexes that still exist (a DELETING one exists until its time is over)."""
+    return [index for index in spec["gsis"] if gsi_status(index, now) is not None]
+
+
+def settle_gsis(spec: Spec, now: float) -> None:
+    """Drop from a private spec the deleted indexes that are gone and the statuses that are over."""
+    kept = []
+    for index in spec["gsis"]:
+        status = gsi_status(index, now)
+        if status is None:
+            continue
+        if status == INDEX_ACTIVE:
+            index.pop("status", None)
+            index.pop("status_until", None)
+        kept.append(index)
+    spec["gsis"] = kept
+
+
+def index_status(meta: TableMeta, name: str, now: float) -> str | None:
+    """IndexStatus of the table's secondary index `name` (a local index is always ACTIVE), or None when
+    the table has no such index. Query and Scan refuse an index that is not ACTIVE."""
+    if any(index["IndexName"] == name for index in meta.spec["lsis"]):
+        return INDEX_ACTIVE
+    for index in meta.spec["gsis"]:
+        if index["IndexName"] == name:
+            return gsi_status(index, now)
+    return None

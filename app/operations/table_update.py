@@ -1,12 +1,14 @@
 """UpdateTable: the request-level rules (something to update, one concern per call, index update
-entries), the table's state, then each concern in turn (see table_update_parts).
+entries), the table's state, then each concern in turn (see table_update_parts; global secondary index
+Create and Delete in table_index_updates).
 
-Global secondary index Create/Delete, replicas, witnesses and vector indexes are not implemented yet:
-they are refused with a ValidationException that says so (a client error, never a 500).
+Replicas, witnesses and vector indexes are not implemented yet: they are refused with a
+ValidationException that says so (a client error, never a 500).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from app.errors import (
@@ -16,6 +18,15 @@ from app.errors import (
 )
 from app.operations.registry import Context
 from app.operations.table_describe import View, describe
+from app.operations.table_index_updates import (
+    CREATE,
+    apply_index_change,
+    check_one_at_a_time,
+    requested_changes,
+    response_index_stats,
+    run_index_change,
+    stored_spec,
+)
 from app.operations.table_lookup import (
     CREATING,
     DELETING,
@@ -26,7 +37,14 @@ from app.operations.table_lookup import (
 )
 from app.operations.table_options import check_on_demand_quota, check_on_demand_range
 from app.operations.table_schema_rules import invalid
-from app.operations.table_spec import PAY_PER_REQUEST, PROVISIONED, copy_spec
+from app.operations.table_spec import (
+    INDEX_CREATING,
+    INDEX_DELETING,
+    PAY_PER_REQUEST,
+    PROVISIONED,
+    copy_spec,
+    settle_gsis,
+)
 from app.operations.table_throughput import apply_change, check_table_maximum
 from app.operations.table_update_parts import (
     UpdatePlan,
@@ -123,7 +141,8 @@ def _check_request(request: dict[str, Any]) -> set[str]:
 
 
 def _check_gsi_entries(updates: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """The Update actions by index name, after AWS's rules for the entries of GlobalSecondaryIndexUpdates."""
+    """The Update actions by index name, after AWS's rules for the entries of GlobalSecondaryIndexUpdates
+    (Create and Delete actions are taken by table_index_updates)."""
     seen: set[str] = set()
     updates_by_index: dict[str, dict[str, Any]] = {}
     for entry in updates:
@@ -143,11 +162,8 @@ def _check_gsi_entries(updates: list[dict[str, Any]]) -> dict[str, dict[str, Any
                 f"Only one global secondary index update per index is allowed simultaneously. Index: {name}"
             )
         seen.add(name)
-        if actions[0] != "Update":
-            raise ValidationException(
-                f"GlobalSecondaryIndexUpdates.{actions[0]} is not supported by localddb yet"
-            )
-        updates_by_index[name] = entry["Update"]
+        if actions[0] == "Update":
+            updates_by_index[name] = entry["Update"]
     return updates_by_index
 
 
@@ -204,13 +220,19 @@ def _check_state(name: str, status: str) -> None:
 
 async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     actions = _check_request(request)
-    gsi_updates = _check_gsi_entries(request.get("GlobalSecondaryIndexUpdates") or [])
+    updates = request.get("GlobalSecondaryIndexUpdates") or []
+    gsi_updates = _check_gsi_entries(updates)
+    changes = requested_changes(updates)
     meta = await existing_table(ctx, request["TableName"])
     now = ctx.clock.now()
     status = table_status(meta, now)
     _check_state(meta.name, status)
+    delay = ctx.settings.status_delay
+    spec = copy_spec(meta.spec)
+    settle_gsis(spec, now)
+    check_one_at_a_time(changes, spec, now)
     plan = UpdatePlan(
-        meta.name, copy_spec(meta.spec), now, ctx.namespace, updating_kind(meta, now), gsi_updates=gsi_updates
+        meta.name, spec, now, ctx.namespace, updating_kind(meta, now), delay, gsi_updates=gsi_updates
     )
     was_on_demand = plan.spec["billing_mode"] == PAY_PER_REQUEST
     mode = request.get("BillingMode")
@@ -229,16 +251,23 @@ async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     if "StreamSpecification" in actions:
         update_stream(plan, request["StreamSpecification"])
     _update_gsis(plan, mode, was_on_demand)
-    delay = ctx.settings.status_delay
+    change = apply_index_change(plan, changes, request.get("AttributeDefinitions"))
     if plan.kind is not None and delay > 0:
         plan.spec["updating_until"], plan.spec["updating"] = now + delay, plan.kind
+    if change is not None:
+        await run_index_change(ctx, meta.name, change)
     if plan.changed:
-        meta = await ctx.cluster.update_table(ctx.namespace, meta.name, plan.spec)
+        meta = await ctx.cluster.update_table(ctx.namespace, meta.name, stored_spec(plan.spec, now, delay))
     stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)
     view = View(
         UPDATING if plan.updating else status,
         stats,
         ppr_timestamp=not plan.billing_switched,
         throughput=plan.echoed_throughput,
+        indexes=await response_index_stats(ctx, meta, change),
+        changed_index=None
+        if change is None
+        else (change.name, INDEX_CREATING if change.kind == CREATE else INDEX_DELETING),
     )
-    return {"TableDescription": describe(meta, ctx.namespace, view, now)}
+    shown = dataclasses.replace(meta, spec=plan.spec) if change is not None else meta
+    return {"TableDescription": describe(shown, ctx.namespace, view, now)}

@@ -33,8 +33,8 @@ from storage.api import Namespace
 IN_USE = "Attempt to change a resource which is still in use: "
 TABLE_CLASS_CHANGES = 2
 TABLE_CLASS_WINDOW = 30 * 24 * 3600.0
-# What an UPDATING table is busy with.
-THROUGHPUT, BILLING, STREAM, TABLE_CLASS = "THROUGHPUT", "BILLING", "STREAM", "TABLE_CLASS"
+# What an UPDATING table is busy with (INDEX: creating or deleting a global secondary index).
+THROUGHPUT, BILLING, STREAM, TABLE_CLASS, INDEX = "THROUGHPUT", "BILLING", "STREAM", "TABLE_CLASS", "INDEX"
 
 
 @dataclass
@@ -47,6 +47,7 @@ class UpdatePlan:
     now: float
     namespace: Namespace
     busy: str | None  # the kind of change in progress (table UPDATING), if any
+    delay: float = 0.0  # seconds a change shows as in progress (settings.status_delay)
     changed: bool = False
     # The response says UPDATING (AWS says so even for a no-op re-send of BillingMode or TableClass).
     updating: bool = False
