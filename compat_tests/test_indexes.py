@@ -411,3 +411,43 @@ def test_describe_counts_index_entries(ddb: Any, make_table: MakeTable, target: 
     # DynamoDB Local counts whole items in a KEYS_ONLY index's size, localddb the projected entries; what
     # AWS counts is not documented, so only the count is checked there.
     assert global_["ItemCount"] == 1
+
+
+SCALAR_INDEX_KEY = (
+    "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
+    "IndexKey: grp"
+)
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ddb, t: ddb.put_item(
+            TableName=t,
+            Item={"pk": s("x"), "sk": n("1")},
+            ConditionExpression="grp.a = :v",
+            ExpressionAttributeValues={":v": s("1")},
+        ),
+        lambda ddb, t: ddb.delete_item(
+            TableName=t,
+            Key={"pk": s("x"), "sk": n("1")},
+            ConditionExpression="grp[0] = :v",
+            ExpressionAttributeValues={":v": s("1")},
+        ),
+        lambda ddb, t: ddb.update_item(
+            TableName=t,
+            Key={"pk": s("x"), "sk": n("1")},
+            UpdateExpression="SET grp.a = :v",
+            ExpressionAttributeValues={":v": s("1")},
+        ),
+        lambda ddb, t: ddb.update_item(
+            TableName=t, Key={"pk": s("x"), "sk": n("1")}, UpdateExpression="SET copied = grp.a"
+        ),
+        lambda ddb, t: ddb.get_item(
+            TableName=t, Key={"pk": s("x"), "sk": n("1")}, ProjectionExpression="grp.a"
+        ),
+    ],
+    ids=["put-condition", "delete-condition", "update-set", "update-read", "get-projection"],
+)
+def test_paths_into_an_index_key_are_refused(ddb: Any, indexed: str, call: Any) -> None:
+    assert validation(lambda: call(ddb, indexed)) == SCALAR_INDEX_KEY

@@ -1,8 +1,10 @@
 """What a secondary index holds for an item: whether the item is in it, its entry, and the entry's key.
 
-An item is in an index only when it has every key attribute of the index with the declared type (sparse
-indexes); the caller rejects writes that give an index key the wrong type, so a mismatch here just
-leaves the item out. The entry keeps the table's key attributes, the index's key attributes and the
+An item is in an index only when it has every key attribute of the index with the declared type, a
+non-empty value (S, B) and a key's length (2048 bytes for a partition key, 1024 for a sort key); the
+caller rejects writes that break that, so here a violation just leaves the item out (an item written
+before its index existed is skipped by the backfill, as DynamoDB does).
+The entry keeps the table's key attributes, the index's key attributes and the
 projected attributes (all of them when `IndexDef.projected` is None).
 """
 
@@ -27,12 +29,18 @@ class IndexEntry:
     size: int
 
 
+MAX_HASH_BYTES = 2048
+MAX_RANGE_BYTES = 1024
+
+
 def _has_key(item: Item, schema: KeySchema) -> bool:
     for attribute in (schema.hash, schema.range):
         if attribute is None:
             continue
         value = item.get(attribute.name)
         if not isinstance(value, dict) or attribute.type not in value:
+            return False
+        if attribute.type != "N" and not value[attribute.type]:
             return False
     return True
 
@@ -58,6 +66,8 @@ def index_entry(
     try:
         key = encode_key(index.key_schema, item)
     except InvalidKey:
+        return None
+    if len(key.pk) > MAX_HASH_BYTES or len(key.sk) > MAX_RANGE_BYTES:
         return None
     entry = project(item, index, table_schema)
     return IndexEntry(key, table_key.pk, table_key.sk, entry, sizer(entry))

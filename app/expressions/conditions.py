@@ -165,10 +165,11 @@ class Or:
         return self.left.evaluate(item) or self.right.evaluate(item)
 
 
-def key_attribute_error(key: str) -> ValidationException:
+def key_attribute_error(key: str, label: str = "Key") -> ValidationException:
+    """A path reaches into a key attribute of the table (`label` "Key") or of an index ("IndexKey")."""
     return ValidationException(
         "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
-        f"Key: {key}"
+        f"{label}: {key}"
     )
 
 
@@ -187,9 +188,12 @@ class Condition:
         """Whether the condition holds for `item` (None, a missing item, is evaluated as an empty one)."""
         return self.predicate.evaluate(item if item is not None else {})
 
-    def check_key_attributes(self, key_names: Iterable[str]) -> None:
-        """Reject a path into a key attribute (`pk.a`, `pk[0]`). `key_names` in key-schema order (HASH
-        first), the order DynamoDB checks them in."""
+    def check_key_attributes(self, key_names: Iterable[str], index_key_names: Iterable[str] = ()) -> None:
+        """Reject a path into a key attribute (`pk.a`, `pk[0]`) of the table, then of its indexes.
+        `key_names` in key-schema order (HASH first), the order DynamoDB checks them in."""
         for key in key_names:
             if key in self.nested_attributes:
                 raise key_attribute_error(key)
+        for key in index_key_names:
+            if key in self.nested_attributes:
+                raise key_attribute_error(key, "IndexKey")

@@ -15,9 +15,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from app.errors import ValidationException
 from app.expressions.ast import AttributePath
 from app.expressions.cache import cached_projection
+from app.expressions.conditions import key_attribute_error
 from app.expressions.kinds import ExpressionKind
 from app.expressions.paths import PathTrie, resolve_path
 from app.expressions.resolve import ExpressionMaps
@@ -52,15 +52,16 @@ class Projection:
                     projected[name] = kept
         return projected
 
-    def check_key_attributes(self, key_names: Iterable[str]) -> None:
-        """Reject a path into a key attribute (`pk.a`, `pk[0]`): key attributes are scalars. `key_names`
-        in key-schema order (HASH first), which is the order the reference reports them in."""
+    def check_key_attributes(self, key_names: Iterable[str], index_key_names: Iterable[str] = ()) -> None:
+        """Reject a path into a key attribute (`pk.a`, `pk[0]`) of the table, then of its indexes: key
+        attributes are scalars. `key_names` in key-schema order (HASH first), which is the order the
+        reference reports them in."""
         for key in key_names:
             if self.selection.get(key) is not None:
-                raise ValidationException(
-                    "Key attributes must be scalars; "
-                    f"list random access '[]' and map lookup '.' are not allowed: Key: {key}"
-                )
+                raise key_attribute_error(key)
+        for key in index_key_names:
+            if self.selection.get(key) is not None:
+                raise key_attribute_error(key, "IndexKey")
 
 
 def _add(selection: Selection, elements: tuple[str | int, ...]) -> None:

@@ -165,9 +165,10 @@ class Update:
         UPDATED_NEW. Empty when nothing there exists (the response then has no Attributes)."""
         return self.updated.apply(item) if item is not None else {}
 
-    def check_key_attributes(self, key_names: Iterable[str]) -> None:
-        """No action may write a key attribute, and no path may reach into one. `key_names` in key-schema
-        order (HASH first), the order DynamoDB checks them in; writes are checked before reads."""
+    def check_key_attributes(self, key_names: Iterable[str], index_key_names: Iterable[str] = ()) -> None:
+        """No action may write a key attribute, and no path may reach into one of the table's or its
+        indexes' keys. `key_names` in key-schema order (HASH first), the order DynamoDB checks them in;
+        writes are checked before reads."""
         keys = tuple(key_names)
         written = {action.path[0] for action in self.actions}
         for key in keys:
@@ -179,6 +180,9 @@ class Update:
         for key in keys:
             if key in self.nested_attributes:
                 raise key_attribute_error(key)
+        for key in index_key_names:
+            if key in self.nested_attributes:
+                raise key_attribute_error(key, "IndexKey")
 
 
 def _operand_type_error(action: str, value: AttributeValue, type_set: str) -> ValidationException:

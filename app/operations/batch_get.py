@@ -37,6 +37,7 @@ from app.operations.legacy import check_not_mixed, legacy_projection
 from app.operations.registry import Context, Request, Response
 from app.operations.table_lookup import active_table
 from app.values.attributes import validate_item
+from app.values.index_keys import index_key_names
 from app.values.keys import match_key_schema
 from storage.api import Item
 
@@ -109,7 +110,8 @@ async def plan_reads(ctx: Context, reads: list[TableRead]) -> list[PlannedRead]:
         meta = await active_table(ctx, read.table_name)
         keys = tuple(match_key_schema(key, meta.key_schema) for key in read.keys)
         if read.projection is not None:
-            read.projection.check_key_attributes(meta.key_schema.names())
+            key_names = meta.key_schema.names()
+            read.projection.check_key_attributes(key_names, index_key_names(meta.indexes, key_names))
         planned.append(PlannedRead(meta.name, read, keys))
     return planned
 

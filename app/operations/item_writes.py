@@ -40,9 +40,11 @@ class DeleteAction:
 
 @dataclass(frozen=True, slots=True)
 class UpdateAction:
-    """Apply `update` (None: an UpdateItem with nothing to update, which still creates the key)."""
+    """Apply `update` (None: an UpdateItem with nothing to update, which still creates the key).
+    `from_expression`: it came from an UpdateExpression (AWS words some index key errors differently)."""
 
     update: Update | None
+    from_expression: bool = False
 
     def outcome(self, old_item: Item | None, key: Item) -> Outcome:
         if self.update is None:
@@ -75,5 +77,6 @@ class ItemWrite:
             raise ConditionalCheckFailedException(CONDITION_FAILED)
         outcome = self.action.outcome(old_item, self.key)
         if self.indexes and outcome.new_item is not None:
-            check_index_keys(outcome.new_item, self.indexes)
+            from_expression = isinstance(self.action, UpdateAction) and self.action.from_expression
+            check_index_keys(outcome.new_item, self.indexes, from_update_expression=from_expression)
         return outcome

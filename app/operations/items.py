@@ -21,6 +21,7 @@ from app.operations.registry import Context, Request, Response, operation
 from app.operations.table_lookup import active_table
 from app.operations.write_expressions import write_expressions
 from app.values.attributes import validate_item
+from app.values.index_keys import index_key_names
 from app.values.keys import key_of_item, match_key_schema
 from app.values.size import check_item_size
 from storage.api import Item, TableMeta, WriteResult
@@ -79,8 +80,9 @@ async def put_item(request: Request, ctx: Context) -> Response:
     condition = _condition(request)
     meta = await active_table(ctx, request["TableName"])
     key = key_of_item(item, meta.key_schema)
+    key_names = meta.key_schema.names()
     if condition is not None:
-        condition.check_key_attributes(meta.key_schema.names())
+        condition.check_key_attributes(key_names, index_key_names(meta.indexes, key_names))
     write = ItemWrite(key, PutAction(item, size), condition, _return_old_on_failure(request), meta.indexes)
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
     attributes = result.old_item if mode == "ALL_OLD" else None
@@ -96,8 +98,9 @@ async def delete_item(request: Request, ctx: Context) -> Response:
     condition = _condition(request)
     meta = await active_table(ctx, request["TableName"])
     key = match_key_schema(key, meta.key_schema)
+    key_names = meta.key_schema.names()
     if condition is not None:
-        condition.check_key_attributes(meta.key_schema.names())
+        condition.check_key_attributes(key_names, index_key_names(meta.indexes, key_names))
     write = ItemWrite(key, DeleteAction(), condition, _return_old_on_failure(request))
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
     attributes = result.old_item if mode == "ALL_OLD" else None
@@ -112,6 +115,7 @@ async def update_item(request: Request, ctx: Context) -> Response:
     update = legacy_update(request)
     condition = legacy_condition(request)
     compiled = write_expressions(request, UPDATE_FIELDS)
+    from_expression = update is None and compiled.update is not None
     if update is None:
         update = compiled.update
     if condition is None:
@@ -120,10 +124,12 @@ async def update_item(request: Request, ctx: Context) -> Response:
     key = match_key_schema(key, meta.key_schema)
     key_names = meta.key_schema.names()
     if condition is not None:
-        condition.check_key_attributes(key_names)
+        condition.check_key_attributes(key_names, index_key_names(meta.indexes, key_names))
     if update is not None:
-        update.check_key_attributes(key_names)
-    write = ItemWrite(key, UpdateAction(update), condition, _return_old_on_failure(request), meta.indexes)
+        update.check_key_attributes(key_names, index_key_names(meta.indexes, key_names))
+    write = ItemWrite(
+        key, UpdateAction(update, from_expression), condition, _return_old_on_failure(request), meta.indexes
+    )
     result = await ctx.cluster.apply(ctx.namespace, meta.name, key, write)
     new_item = result.outcome.new_item if result.outcome.write else result.old_item
     mode = request.get("ReturnValues") or "NONE"
@@ -156,7 +162,8 @@ async def get_item(request: Request, ctx: Context) -> Response:
     meta = await active_table(ctx, request["TableName"])
     key = match_key_schema(key, meta.key_schema)
     if projection is not None:
-        projection.check_key_attributes(meta.key_schema.names())
+        key_names = meta.key_schema.names()
+        projection.check_key_attributes(key_names, index_key_names(meta.indexes, key_names))
     consistent = bool(request.get("ConsistentRead"))
     stored = await ctx.cluster.get_item(ctx.namespace, meta.name, key, consistent)
     response: Response = {}

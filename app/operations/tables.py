@@ -11,7 +11,7 @@ from typing import Any
 from app.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from app.operations.registry import Context, operation
 from app.operations.table_create import create_table
-from app.operations.table_describe import View, describe
+from app.operations.table_describe import View, describe, index_stats
 from app.operations.table_lookup import CREATING, DELETING, existing_table, table_status, updating_kind
 from app.operations.table_update import update_table
 from app.operations.table_update_parts import STREAM
@@ -36,7 +36,8 @@ async def describe_table(request: dict[str, Any], ctx: Context) -> dict[str, Any
     meta = await existing_table(ctx, request["TableName"])
     now = ctx.clock.now()
     stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)
-    return {"Table": describe(meta, ctx.namespace, View(table_status(meta, now), stats), now)}
+    view = View(table_status(meta, now), stats, indexes=await index_stats(ctx, meta))
+    return {"Table": describe(meta, ctx.namespace, view, now)}
 
 
 @operation("ListTables")
@@ -74,7 +75,8 @@ async def delete_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
             "Disable deletion protection first."
         )
     stats = await ctx.cluster.table_stats(ctx.namespace, name)
-    description = describe(meta, ctx.namespace, View(DELETING, stats), now)
+    view = View(DELETING, stats, indexes=await index_stats(ctx, meta))
+    description = describe(meta, ctx.namespace, view, now)
     delay = ctx.settings.status_delay
     try:
         await ctx.cluster.delete_table(ctx.namespace, name, linger_until=now + delay if delay > 0 else None)

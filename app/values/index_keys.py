@@ -114,3 +114,10 @@ def check_index_keys(
                 INVALID + f"Size limit exceeded for Index Key {rule.attribute} Actual Size: {size} bytes "
                 f"Max Size: {rule.max_bytes} bytes IndexName: {rule.index}"
             )
+
+
+@lru_cache(maxsize=1024)
+def index_key_names(indexes: tuple[IndexDef, ...], table_key_names: tuple[str, ...]) -> tuple[str, ...]:
+    """The key attributes of the indexes that are not the table's own, in checking order, once each."""
+    names = [rule.attribute for rule in index_key_rules(indexes) if rule.attribute not in table_key_names]
+    return tuple(dict.fromkeys(names))
