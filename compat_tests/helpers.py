@@ -30,3 +30,12 @@ def validation(call: Any, **params: Any) -> str:
     code, message = error_of(call, **params)
     assert code == "ValidationException", message
     return message
+
+
+def put_all(client: Any, table: str, items: list[dict[str, Any]]) -> None:
+    """Write items with BatchWriteItem, 25 at a time, retrying whatever comes back unprocessed."""
+    for start in range(0, len(items), 25):
+        requests: list[Any] = [{"PutRequest": {"Item": item}} for item in items[start : start + 25]]
+        while requests:
+            answer = client.batch_write_item(RequestItems={table: requests})
+            requests = answer.get("UnprocessedItems", {}).get(table, [])

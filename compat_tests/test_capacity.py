@@ -391,6 +391,10 @@ def test_query_reads_the_sum_of_the_items_sizes(ddb: Any, indexed: str, three_it
 
 
 @pytest.mark.requires_operation("Query")
+@pytest.mark.reference_deviation(
+    "DynamoDB Local rounds each item fetched from the table for a local index up to 4 KB; AWS charges "
+    "the fetched items' summed size (dynalite's suite, recorded on AWS)"
+)
 def test_query_of_an_index_reads_the_index(ddb: Any, indexed: str, three_items: Item) -> None:
     response = ddb.query(
         TableName=indexed,
@@ -401,7 +405,7 @@ def test_query_of_an_index_reads_the_index(ddb: Any, indexed: str, three_items: 
     )
     assert response["Count"] == 3
     assert response["ConsumedCapacity"] == expected(indexed, 0.0, {"by_l3": 0.5})
-    # Attributes that are not projected are fetched from the table: each item rounded up to 4 KB.
+    # Attributes that are not projected are fetched from the table, charged on their summed size.
     response = ddb.query(
         TableName=indexed,
         IndexName="by_l3",
@@ -410,7 +414,7 @@ def test_query_of_an_index_reads_the_index(ddb: Any, indexed: str, three_items: 
         Select="ALL_ATTRIBUTES",
         ReturnConsumedCapacity="INDEXES",
     )
-    assert response["ConsumedCapacity"] == expected(indexed, 1.5, {"by_l3": 0.5})
+    assert response["ConsumedCapacity"] == expected(indexed, 1.0, {"by_l3": 0.5})
     response = ddb.query(
         TableName=indexed,
         IndexName="by_g2",

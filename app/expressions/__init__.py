@@ -27,8 +27,8 @@ cached by (kind, text); compiled objects are frozen dataclasses, so evaluation n
 - `compile_projection` / `compile_request_projection`: ProjectionExpression (GetItem, …).
 - `compile_condition`: ConditionExpression and FilterExpression → `Condition` (`evaluate(item)`).
 - `compile_update`: UpdateExpression → `Update` (`apply`, `updated_attributes`, `creates_item`).
-- `compile_key_condition`: KeyConditionExpression → `KeyConditionExpression`, whose
-  `for_key_schema(schema)` gives the `KeyCondition` (partition value, sort key operator and values).
+- `compile_key_condition`: KeyConditionExpression → `KeyConditionExpression`, whose `terms()` are its
+  checked `KeyTerm`s (attribute, operator, values); Query holds them against a key schema.
 
 Front ends that are not expressions (the legacy Expected / AttributeUpdates parameters) build the same
 objects: `Condition(predicate)` from the nodes of `conditions` and `operands`, `Update.of(actions)` from
@@ -36,7 +36,7 @@ the actions of `update`.
 """
 
 from app.expressions.conditions import Condition
-from app.expressions.key_condition import KeyCondition, KeyConditionExpression, compile_key_condition
+from app.expressions.key_condition import KeyConditionExpression, KeyTerm, compile_key_condition
 from app.expressions.kinds import ExpressionKind
 from app.expressions.projection import Projection, compile_projection, compile_request_projection
 from app.expressions.resolve import ExpressionMaps
@@ -47,8 +47,8 @@ __all__ = [
     "Condition",
     "ExpressionKind",
     "ExpressionMaps",
-    "KeyCondition",
     "KeyConditionExpression",
+    "KeyTerm",
     "Projection",
     "Update",
     "compile_condition",

@@ -1,25 +1,18 @@
-"""KeyConditionExpression: compiled like any condition, then held against a key schema.
+"""KeyConditionExpression: compiled like any condition, then split into its key terms.
 
 `compile_key_condition` runs the condition grammar and resolve phase (so syntax, placeholder and operator
-errors are the same as a FilterExpression's, with `Invalid KeyConditionExpression:`). `for_key_schema`
-then makes DynamoDB's key checks, in its order (observed on the reference):
-1. no path may reach into a key attribute (`Key attributes must be scalars; …: Key: pk`);
-2. the conditions joined by AND, in text order, each in turn: only `=`, `<`, `<=`, `>`, `>=`, BETWEEN
-   and begins_with (`Invalid operator used in KeyConditionExpression: OR`; also <>, NOT, IN and the
-   other functions by name), no function inside (`KeyConditionExpressions cannot contain nested
-   operations`), a path first in BETWEEN and begins_with (`Invalid condition in KeyConditionExpression:
-   BETWEEN operator must have the key attribute as its first operand`), exactly one attribute, read
-   without `.` or `[]` (the paths in order: `… Multiple attribute names used in one condition` at the
-   second, `KeyConditionExpressions cannot have conditions on nested attributes`; with none, `… No key
-   attribute specified`), and no second condition on one attribute (`KeyConditionExpressions must only
-   contain one condition per key`);
-3. at most two conditions (`Conditions can be of length 1 or 2 only`);
-4. a second condition only where the table has a sort key (`Query key condition not supported`), the
-   partition key's condition (`Query condition missed key schema element: pk`), the second on the sort
-   key (the same message naming it), the partition key value's type (`One or more parameter values
-   were invalid: Condition parameter type does not match schema type`), `=` on the partition key
-   (`Query key condition not supported`), then the sort key values' type.
-AWS names the missed element in that message; DynamoDB Local leaves the name out.
+errors are the same as a FilterExpression's, with `Invalid KeyConditionExpression:`).
+`KeyConditionExpression.terms` then makes the checks DynamoDB makes before it knows the table (observed
+on the reference and in dynalite's suite recorded on AWS), on the conditions joined by AND, in text
+order, each in turn: only `=`, `<`, `<=`, `>`, `>=`, BETWEEN and begins_with (`Invalid operator used in
+KeyConditionExpression: OR`; also <>, NOT, IN and the other functions by name), no function inside
+(`KeyConditionExpressions cannot contain nested operations`), a path first in BETWEEN and begins_with
+(`Invalid condition in KeyConditionExpression: BETWEEN operator must have the key attribute as its first
+operand`), exactly one attribute, read without `.` or `[]` (the paths in order: `… Multiple attribute
+names used in one condition` at the second, `KeyConditionExpressions cannot have conditions on nested
+attributes`; with none, `… No key attribute specified`), and no second condition on one attribute
+(`KeyConditionExpressions must only contain one condition per key`). The checks against the key schema
+of the table or index read are app/operations/read_keys.py's.
 """
 
 from __future__ import annotations
@@ -35,12 +28,7 @@ from app.expressions.resolve import ExpressionMaps
 from app.expressions.semantics import compile_condition
 from app.values import compare
 from app.values.attributes import AttributeValue
-from storage.api import KeySchema
 
-TYPE_MISMATCH = (
-    "One or more parameter values were invalid: Condition parameter type does not match schema type"
-)
-NOT_SUPPORTED = "Query key condition not supported"
 # A comparison written value-first, as the sort key sees it.
 _FLIPPED = {"=": "=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _OPERATOR_WORDS: list[tuple[type, str]] = [
@@ -55,31 +43,34 @@ _OPERATOR_WORDS: list[tuple[type, str]] = [
 
 
 @dataclass(frozen=True, slots=True)
-class KeyCondition:
-    """A query's key condition: the partition key's value and, optionally, one condition on the sort key
-    (`range_operator` one of = < <= > >= BETWEEN begins_with, with one value, or two for BETWEEN)."""
-
-    hash_name: str
-    hash_value: AttributeValue
-    range_name: str | None = None
-    range_operator: str | None = None
-    range_values: tuple[AttributeValue, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class _Term:
-    """One condition of the AND chain: its attribute, its operator as seen from the attribute, values."""
+class KeyTerm:
+    """One condition on one key attribute: an operator among = < <= > >= BETWEEN begins_with, as seen
+    from the attribute (`:v < sk` is `sk > :v`), or, from the legacy KeyConditions, the name of an
+    operator that cannot use a key; and its values."""
 
     name: str
     operator: str
     values: tuple[AttributeValue, ...]
+
+    def holds(self, value: AttributeValue) -> bool:
+        """Whether a key value meets this condition (a start key inside the range)."""
+        if self.operator == "BETWEEN":
+            return compare.between(value, self.values[0], self.values[1])
+        if self.operator == "begins_with":
+            return compare.begins_with(value, self.values[0])
+        order = compare.order(value, self.values[0])
+        if order is None:
+            return False
+        return {"=": order == 0, "<": order < 0, "<=": order <= 0, ">": order > 0, ">=": order >= 0}[
+            self.operator
+        ]
 
 
 def _invalid_condition(why: str) -> ValidationException:
     return ValidationException(f"Invalid condition in KeyConditionExpression: {why}")
 
 
-def _term(predicate: Predicate) -> _Term:
+def _term(predicate: Predicate) -> KeyTerm:
     """One AND-ed condition, checked as in step 2 of the module docstring."""
     for kind, word in _OPERATOR_WORDS:
         if isinstance(predicate, kind):
@@ -112,7 +103,7 @@ def _term(predicate: Predicate) -> _Term:
     if name is None:
         raise _invalid_condition("No key attribute specified")
     values = tuple(expr.value for expr in exprs if isinstance(expr, operands.Literal))
-    return _Term(name, operator, values)
+    return KeyTerm(name, operator, values)
 
 
 def _flatten(predicate: Predicate, out: list[Predicate]) -> None:
@@ -123,57 +114,26 @@ def _flatten(predicate: Predicate, out: list[Predicate]) -> None:
         out.append(predicate)
 
 
-def _check_types(term: _Term, key_type: str) -> None:
-    for value in term.values:
-        if compare.type_name(value) != key_type:
-            raise ValidationException(TYPE_MISMATCH)
-
-
 @dataclass(frozen=True, slots=True)
 class KeyConditionExpression:
     """A compiled KeyConditionExpression, before it meets the key schema of the table or index."""
 
     condition: Condition
 
-    def for_key_schema(self, schema: KeySchema) -> KeyCondition:
-        """The key condition on `schema`'s keys, or AWS's ValidationException (module docstring)."""
-        self.condition.check_key_attributes(schema.names())
+    def terms(self) -> list[KeyTerm]:
+        """The AND-ed conditions in text order, each checked as the module docstring says."""
         flat: list[Predicate] = []
         _flatten(self.condition.predicate, flat)
-        terms: dict[str, _Term] = {}
+        terms: list[KeyTerm] = []
         for predicate in flat:
             term = _term(predicate)
-            if term.name in terms:
+            if any(seen.name == term.name for seen in terms):
                 raise ValidationException("KeyConditionExpressions must only contain one condition per key")
-            terms[term.name] = term
-        if len(terms) > 2:
-            raise ValidationException("Conditions can be of length 1 or 2 only")
-        if len(terms) == 2 and schema.range is None:
-            raise ValidationException(NOT_SUPPORTED)
-        hash_key = schema.hash
-        hash_term = terms.get(hash_key.name)
-        if hash_term is None:
-            raise ValidationException(f"Query condition missed key schema element: {hash_key.name}")
-        range_term: _Term | None = None
-        if len(terms) == 2:
-            assert schema.range is not None
-            range_term = terms.get(schema.range.name)
-            if range_term is None:
-                raise ValidationException(f"Query condition missed key schema element: {schema.range.name}")
-        _check_types(hash_term, hash_key.type)
-        if hash_term.operator != "=":
-            raise ValidationException(NOT_SUPPORTED)
-        if range_term is None:
-            return KeyCondition(hash_key.name, hash_term.values[0])
-        assert schema.range is not None
-        _check_types(range_term, schema.range.type)
-        return KeyCondition(
-            hash_key.name, hash_term.values[0], range_term.name, range_term.operator, range_term.values
-        )
+            terms.append(term)
+        return terms
 
 
 def compile_key_condition(expression: str | None, maps: ExpressionMaps) -> KeyConditionExpression | None:
-    """The KeyConditionExpression parameter compiled against `maps` (None when absent); its checks
-    against a key schema are `KeyConditionExpression.for_key_schema`."""
+    """The KeyConditionExpression parameter compiled against `maps` (None when absent)."""
     condition = compile_condition(ExpressionKind.KEY_CONDITION, expression, maps)
     return None if condition is None else KeyConditionExpression(condition)

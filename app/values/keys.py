@@ -30,7 +30,7 @@ def _empty_key(name: str, kind: str) -> ValidationException:
     )
 
 
-def _check_key_value(attribute: KeyAttribute, value: AttributeValue, is_hash: bool) -> None:
+def check_key_value(attribute: KeyAttribute, value: AttributeValue, is_hash: bool) -> None:
     """Empty and size checks of a key value already known to have the declared type."""
     if attribute.type == "N":
         return
@@ -64,7 +64,7 @@ def key_of_item(item: Item, schema: KeySchema) -> Item:
             raise ValidationException(
                 f"{INVALID}Type mismatch for key {attribute.name} expected: {attribute.type} actual: {actual}"
             )
-        _check_key_value(attribute, value, is_hash)
+        check_key_value(attribute, value, is_hash)
         key[attribute.name] = value
     return key
 
@@ -86,6 +86,6 @@ def match_key_schema(checked: Item, schema: KeySchema) -> Item:
         value = checked.get(attribute.name)
         if value is None or attribute.type not in value:
             raise ValidationException(SCHEMA_MISMATCH)
-        _check_key_value(attribute, value, is_hash)
+        check_key_value(attribute, value, is_hash)
         normalised[attribute.name] = value
     return normalised
