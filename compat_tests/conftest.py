@@ -276,6 +276,17 @@ def _requires_operation(request: pytest.FixtureRequest) -> None:
             require_operation(client, operation)
 
 
+@contextlib.contextmanager
+def localddb_client(*options: str) -> Iterator[Any]:
+    """A boto3 client of a localddb of its own, started with `options` (`--status-delay 1`, …) on a free
+    port and stopped afterwards: for localddb-only tests of server options."""
+    server = start_localddb(*options)
+    try:
+        yield Target("localddb", server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
+    finally:
+        server.stop()
+
+
 def unique_name(prefix: str = "compat") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:12]}"
 

@@ -24,9 +24,8 @@ from typing import Any
 
 import pytest
 
-from compat_tests.conftest import Target, create_table, unique_name
+from compat_tests.conftest import Target, create_table, localddb_client, unique_name
 from compat_tests.helpers import error_of, s
-from compat_tests.servers import start_localddb
 
 Item = dict[str, Any]
 
@@ -503,13 +502,8 @@ COLLECTION_FULL = ("ItemCollectionSizeLimitExceededException", "Collection size 
 @pytest.fixture(scope="module")
 def small_collections(target: Target) -> Iterator[Any]:
     """A client of a localddb whose item collections may hold 2,500 bytes."""
-    server = start_localddb("--item-collection-limit", str(LIMIT))
-    try:
-        yield Target(
-            "localddb", server.endpoint_url, "us-east-1", target.access_key, target.secret_key
-        ).client()
-    finally:
-        server.stop()
+    with localddb_client("--item-collection-limit", str(LIMIT)) as client:
+        yield client
 
 
 @pytest.mark.localddb_only("--item-collection-limit lowers the 10 GB limit to something a test can reach")

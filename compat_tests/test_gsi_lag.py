@@ -14,22 +14,16 @@ from typing import Any
 
 import pytest
 
-from compat_tests.conftest import Target, create_table, unique_name
+from compat_tests.conftest import Target, create_table, localddb_client, unique_name
 from compat_tests.helpers import s
-from compat_tests.servers import start_localddb
 
 LAG_MS = 400
 
 
 @pytest.fixture(scope="module")
 def lagging(target: Target) -> Iterator[Any]:
-    server = start_localddb("--gsi-lag", str(LAG_MS))
-    try:
-        yield Target(
-            "localddb", server.endpoint_url, "us-east-1", target.access_key, target.secret_key
-        ).client()
-    finally:
-        server.stop()
+    with localddb_client("--gsi-lag", str(LAG_MS)) as client:
+        yield client
 
 
 def _query(ddb: Any, table: str, value: str) -> list[Any]:

@@ -17,14 +17,12 @@ from typing import Any
 import pytest
 
 from compat_tests.conftest import (
-    TEST_ACCESS_KEY,
-    TEST_SECRET_KEY,
     MakeTable,
     Target,
+    localddb_client,
     unique_name,
 )
 from compat_tests.helpers import error_of, n, s, validation
-from compat_tests.servers import start_localddb
 
 INVALID = "One or more parameter values were invalid: "
 ONE_AT_A_TIME = (
@@ -352,11 +350,8 @@ DELAY = 1.0
 
 @pytest.fixture(scope="module")
 def slow(target: Target) -> Iterator[Any]:
-    server = start_localddb("--status-delay", str(DELAY))
-    try:
-        yield Target("localddb", server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
-    finally:
-        server.stop()
+    with localddb_client("--status-delay", str(DELAY)) as client:
+        yield client
 
 
 @pytest.mark.localddb_only("--status-delay is a localddb option")

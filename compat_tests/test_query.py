@@ -19,9 +19,13 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from compat_tests.conftest import TEST_ACCESS_KEY, TEST_SECRET_KEY, Target, create_table, unique_name
+from compat_tests.conftest import (
+    Target,
+    create_table,
+    localddb_client,
+    unique_name,
+)
 from compat_tests.helpers import error_of, n, put_all, s, validation
-from compat_tests.servers import start_localddb
 
 Item = dict[str, Any]
 
@@ -748,11 +752,8 @@ def test_missing_table(ddb: Any) -> None:
 
 @pytest.fixture(scope="module")
 def slow_indexes() -> Iterator[Any]:
-    server = start_localddb("--status-delay", "1.5")
-    try:
-        yield Target("localddb", server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
-    finally:
-        server.stop()
+    with localddb_client("--status-delay", "1.5") as client:
+        yield client
 
 
 @pytest.mark.localddb_only("--status-delay is a localddb option (DynamoDB Local creates an index at once)")

@@ -10,19 +10,15 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from compat_tests.conftest import TEST_ACCESS_KEY, TEST_SECRET_KEY, Target, unique_name
-from compat_tests.servers import start_localddb
+from compat_tests.conftest import Target, localddb_client, unique_name
 
 DELAY = 1.0
 
 
 @pytest.fixture(scope="module")
 def slow_tables() -> Iterator[Any]:
-    server = start_localddb("--status-delay", str(DELAY))
-    try:
-        yield Target("localddb", server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
-    finally:
-        server.stop()
+    with localddb_client("--status-delay", str(DELAY)) as client:
+        yield client
 
 
 @pytest.mark.localddb_only("--status-delay is a localddb option")

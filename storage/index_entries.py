@@ -53,6 +53,13 @@ def project(item: Item, index: IndexDef, table_schema: KeySchema) -> Item:
     return {name: value for name, value in item.items() if name in keep}
 
 
+def entry_attributes(item: Item | None, index: IndexDef, table_schema: KeySchema) -> Item | None:
+    """The attributes of `item`'s entry in `index`, or None when the item is not in it."""
+    if item is None or not _has_key(item, index.key_schema):
+        return None
+    return project(item, index, table_schema)
+
+
 def index_entry(
     item: Item | None,
     index: IndexDef,
@@ -61,13 +68,13 @@ def index_entry(
     sizer: Callable[[Item], int],
 ) -> IndexEntry | None:
     """The entry of `item` (stored at `table_key`) in `index`, or None when the item is not in it."""
-    if item is None or not _has_key(item, index.key_schema):
+    entry = entry_attributes(item, index, table_schema)
+    if entry is None:
         return None
     try:
-        key = encode_key(index.key_schema, item)
+        key = encode_key(index.key_schema, entry)
     except InvalidKey:
         return None
     if len(key.pk) > MAX_HASH_BYTES or len(key.sk) > MAX_RANGE_BYTES:
         return None
-    entry = project(item, index, table_schema)
     return IndexEntry(key, table_key.pk, table_key.sk, entry, sizer(entry))

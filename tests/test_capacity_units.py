@@ -9,15 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.operations.capacity import (
-    Consumption,
-    index_entry,
-    index_write_units,
-    render,
-    write_consumption,
-)
+from app.operations.capacity import Consumption, index_write_units, render, write_consumption
 from app.values.size import item_size
 from storage.api import IndexDef, KeyAttribute, KeySchema
+from storage.index_entries import entry_attributes as index_entry
 
 TABLE = KeySchema(KeyAttribute("pk", "S"), KeyAttribute("sk", "S"))
 LSI_ALL = IndexDef("lsi_all", False, KeySchema(KeyAttribute("pk", "S"), KeyAttribute("l", "S")), None)

@@ -26,6 +26,7 @@ from typing import Any
 
 from app.values.size import item_size
 from storage.api import IndexDef, Item, KeySchema
+from storage.index_entries import entry_attributes
 
 READ_UNIT_BYTES = 4096
 WRITE_UNIT_BYTES = 1024
@@ -90,27 +91,6 @@ def render(mode: str | None, table: str, consumption: Consumption) -> dict[str, 
     return out
 
 
-def _has_key(item: Item, schema: KeySchema) -> bool:
-    for attribute in (schema.hash, schema.range):
-        if attribute is None:
-            continue
-        value = item.get(attribute.name)
-        if not isinstance(value, dict) or attribute.type not in value:
-            return False
-    return True
-
-
-def index_entry(item: Item | None, index: IndexDef, table_key: KeySchema) -> Item | None:
-    """The entry `item` has in `index` (None when it is not in the index: absent, or without the index's
-    key attributes of the declared types)."""
-    if item is None or not _has_key(item, index.key_schema):
-        return None
-    if index.projected is None:
-        return item
-    keep = {*table_key.names(), *index.key_schema.names(), *index.projected}
-    return {name: value for name, value in item.items() if name in keep}
-
-
 def _entry_units(entry: Item, overhead: int) -> float:
     return write_units(item_size(entry) + overhead)
 
@@ -119,8 +99,8 @@ def index_write_units(
     index: IndexDef, table_key: KeySchema, old_item: Item | None, new_item: Item | None
 ) -> float:
     """The units a write that turned `old_item` into `new_item` costs `index` (0: its entry is unchanged)."""
-    old = index_entry(old_item, index, table_key)
-    new = index_entry(new_item, index, table_key)
+    old = entry_attributes(old_item, index, table_key)
+    new = entry_attributes(new_item, index, table_key)
     if old == new:
         return 0.0
     overhead = 0 if index.is_global else LOCAL_INDEX_ENTRY_OVERHEAD
