@@ -25,13 +25,14 @@ from collections.abc import Iterable
 
 from app.errors import ValidationException
 from app.expressions import Condition, Projection
+from app.expressions.conditions import key_attribute_error
 from app.expressions.resolve import java_hash_set_order
 from app.operations.read_plans import ALL_ATTRIBUTES, attribute_names, nested_names, projected_names
 from app.operations.table_spec import INDEX_CREATING, index_status
+from app.values.index_keys import index_key_names
 from storage.api import IndexDef, TableMeta
 
 INVALID = "One or more parameter values were invalid: "
-_SCALARS_ONLY = "Key attributes must be scalars; list random access '[]' and map lookup '.' are not allowed: "
 
 
 def read_source(meta: TableMeta, index_name: str | None, consistent: bool, now: float) -> IndexDef | None:
@@ -48,27 +49,18 @@ def read_source(meta: TableMeta, index_name: str | None, consistent: bool, now: 
     return index
 
 
-def _index_key_names(meta: TableMeta) -> list[str]:
-    names: list[str] = []
-    for index in reversed([i for i in meta.indexes if i.is_global]):
-        names.extend(index.key_schema.names())
-    for index in reversed([i for i in meta.indexes if not i.is_global]):
-        if index.key_schema.range is not None:
-            names.append(index.key_schema.range.name)
-    return names
-
-
 def check_key_paths(meta: TableMeta, nested: Iterable[str]) -> None:
     """Reject reading into a key attribute of the table or of any of its indexes."""
     nested = frozenset(nested)
     if not nested:
         return
-    for name in meta.key_schema.names():
+    key_names = meta.key_schema.names()
+    for name in key_names:
         if name in nested:
-            raise ValidationException(f"{_SCALARS_ONLY}Key: {name}")
-    for name in _index_key_names(meta):
+            raise key_attribute_error(name)
+    for name in index_key_names(meta.indexes, key_names):
         if name in nested:
-            raise ValidationException(f"{_SCALARS_ONLY}IndexKey: {name}")
+            raise key_attribute_error(name, "IndexKey")
 
 
 def projection_key_paths(meta: TableMeta, projection: Projection | None) -> None:

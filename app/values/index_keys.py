@@ -118,6 +118,11 @@ def check_index_keys(
 
 @lru_cache(maxsize=1024)
 def index_key_names(indexes: tuple[IndexDef, ...], table_key_names: tuple[str, ...]) -> tuple[str, ...]:
-    """The key attributes of the indexes that are not the table's own, in checking order, once each."""
-    names = [rule.attribute for rule in index_key_rules(indexes) if rule.attribute not in table_key_names]
+    """The key attributes of the indexes that are not the table's own, once each, in the order AWS
+    reports a path into one (`… IndexKey: k`): global indexes, then local ones, each in reverse order of
+    definition (dynalite's suite, recorded on AWS)."""
+    ordered = [i for i in reversed(indexes) if i.is_global] + [
+        i for i in reversed(indexes) if not i.is_global
+    ]
+    names = [name for index in ordered for name in index.key_schema.names() if name not in table_key_names]
     return tuple(dict.fromkeys(names))
