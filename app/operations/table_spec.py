@@ -107,11 +107,6 @@ def gsi_status(index: dict[str, Any], now: float) -> str | None:
     return None if status == INDEX_DELETING else INDEX_ACTIVE
 
 
-def live_gsis(spec: Spec, now: float) -> list[dict[str, Any]]:
-    """The spec's global indexes that still exist (a DELETING one exists until its time is over)."""
-    return [index for index in spec["gsis"] if gsi_status(index, now) is not None]
-
-
 def settle_gsis(spec: Spec, now: float) -> None:
     """Drop from a private spec the deleted indexes that are gone and the statuses that are over."""
     kept = []
