@@ -8,10 +8,8 @@ DELETING until the clock reaches its `linger_until`; lingering entries are purge
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ import orjson
 
 from storage.api import IndexDef, KeyAttribute, KeySchema, Namespace, TableExists, TableMeta, TableNotFound
 from storage.partition_map import HashRange, PartitionMap
+from storage.sqlite import open_database, write_transaction
 
 ACTIVE = "ACTIVE"
 DELETING = "DELETING"
@@ -98,14 +97,7 @@ class Catalog:
 
     def __init__(self, path: Path | None, clock: Callable[[], float]) -> None:
         self._clock = clock
-        self._db = sqlite3.connect(
-            ":memory:" if path is None else str(path), isolation_level=None, check_same_thread=False
-        )
-        if path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=ON")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(path, "PRAGMA foreign_keys=ON;" + _SCHEMA)
         columns = {row[1] for row in self._db.execute("PRAGMA table_info(tables)")}
         if "indexes" not in columns:  # a catalog written before indexes were kept
             self._db.execute("ALTER TABLE tables ADD COLUMN indexes BLOB NOT NULL DEFAULT '[]'")
@@ -114,16 +106,6 @@ class Catalog:
 
     def close(self) -> None:
         self._db.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
 
     def _load(self) -> None:
         ranges: dict[str, list[HashRange]] = {}
@@ -159,7 +141,7 @@ class Catalog:
         return False
 
     def _purge(self, meta: TableMeta) -> None:
-        with self._transaction() as db:
+        with write_transaction(self._db) as db:
             db.execute("DELETE FROM partitions WHERE table_id = ?", (meta.table_id,))
             db.execute("DELETE FROM tables WHERE table_id = ?", (meta.table_id,))
         del self._tables[meta.namespace][meta.name]
@@ -214,7 +196,7 @@ class Catalog:
             len(ranges),
             indexes=indexes,
         )
-        with self._transaction() as db:
+        with write_transaction(self._db) as db:
             db.execute(
                 "INSERT OR IGNORE INTO namespaces(account, region) VALUES (?, ?)", (ns.account, ns.region)
             )
@@ -236,7 +218,7 @@ class Catalog:
         entry = self.get(ns, name)
         spec_json = orjson.dumps(spec)
         meta = replace(entry.meta, spec=orjson.loads(spec_json), version=entry.meta.version + 1)
-        with self._transaction() as db:
+        with write_transaction(self._db) as db:
             db.execute(
                 "UPDATE tables SET spec = ?, version = ? WHERE table_id = ?",
                 (spec_json, meta.version, meta.table_id),
@@ -248,7 +230,7 @@ class Catalog:
         """Replace the table's index definitions; the version increases. Raises TableNotFound."""
         entry = self.get(ns, name)
         meta = replace(entry.meta, indexes=indexes, version=entry.meta.version + 1)
-        with self._transaction() as db:
+        with write_transaction(self._db) as db:
             db.execute(
                 "UPDATE tables SET indexes = ?, version = ? WHERE table_id = ?",
                 (_indexes_to_json(indexes), meta.version, meta.table_id),
@@ -268,7 +250,7 @@ class Catalog:
             self._purge(entry.meta)
             return entry
         meta = replace(entry.meta, status=DELETING, deleted_at=self._clock(), version=entry.meta.version + 1)
-        with self._transaction() as db:
+        with write_transaction(self._db) as db:
             db.execute(
                 "UPDATE tables SET status = ?, deleted_at = ?, linger_until = ?, version = ? "
                 "WHERE table_id = ?",

@@ -16,7 +16,6 @@ order a multi-file layout would give).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from storage.codec import decode_item, encode_item
 from storage.index_entries import IndexEntry, index_entry
 from storage.keys import EncodedKey
 from storage.log import LogRecord
+from storage.sqlite import open_database, write_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries(
@@ -56,13 +56,7 @@ class GlobalIndex:
         self.index = index
         self._table_schema = table_schema
         self._sizer = sizer
-        self._db = sqlite3.connect(
-            ":memory:" if path is None else str(path), isolation_level=None, check_same_thread=False
-        )
-        if path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(path, _SCHEMA)
         count, size, backfilling = self._db.execute(
             "SELECT item_count, size_bytes, backfilling FROM state WHERE id = 0"
         ).fetchone()
@@ -91,10 +85,8 @@ class GlobalIndex:
         """Apply `partition`'s log records (in lsn order, all after its cursor) in one transaction."""
         if not records:
             return
-        db = self._db
         count, size = self.item_count, self.size_bytes
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._db) as db:
             for record in records:
                 key = EncodedKey(record.hash, record.pk, record.sk)
                 old = self._entry(record.old, key)
@@ -110,11 +102,6 @@ class GlobalIndex:
                     count, size = count + 1, size + new.size
             db.execute(_SET_CURSOR, (partition, records[-1].lsn))
             db.execute(_SET_STATE, (count, size, int(self.backfilling)))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
         self.item_count, self.size_bytes = count, size
         self._cursors[partition] = records[-1].lsn
 
@@ -123,10 +110,8 @@ class GlobalIndex:
     ) -> None:
         """Add the entries of a snapshot of `partition` (rows of hash, pk, sk, item bytes) taken at
         `last_lsn`, and start its cursor there."""
-        db = self._db
         count, size = self.item_count, self.size_bytes
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with write_transaction(self._db) as db:
             for hash, pk, sk, data in items:
                 entry = self._entry(data, EncodedKey(hash, pk, sk))
                 if entry is not None:
@@ -134,11 +119,6 @@ class GlobalIndex:
                     count, size = count + 1, size + entry.size
             db.execute(_SET_CURSOR, (partition, last_lsn))
             db.execute(_SET_STATE, (count, size, 1))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
         self.item_count, self.size_bytes = count, size
         self._cursors[partition] = last_lsn
 

@@ -21,7 +21,6 @@ boundary unchanged. SQL texts are constants so sqlite3's statement cache prepare
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -39,6 +38,7 @@ from storage.codec import decode_item, encode_item
 from storage.index_entries import index_entry
 from storage.keys import EncodedKey, encode_key
 from storage.log import ORIGIN_USER, LogRecord, checksum
+from storage.sqlite import open_database
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items(
@@ -91,13 +91,7 @@ class Partition:
 
     def __init__(self, path: Path | None) -> None:
         self.path = path
-        self._db = sqlite3.connect(
-            ":memory:" if path is None else str(path), isolation_level=None, check_same_thread=False
-        )
-        if path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(_SCHEMA)
+        self._db = open_database(path, _SCHEMA)
         self.item_count, self.size_bytes, self.last_lsn = self._db.execute(_SELECT_STATE).fetchone()
         # Live entry count and size of each local index, by index name.
         self.lsi_stats: dict[str, tuple[int, int]] = {
