@@ -13,7 +13,6 @@ when the cluster opens. With `data_dir` None everything lives in memory and noth
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,16 +38,21 @@ from storage.api import (
     WriteResult,
 )
 from storage.catalog import ACTIVE, Catalog, TableEntry
-from storage.global_index import GlobalIndex
+from storage.global_index import GlobalIndexes
 from storage.keys import encode_key, encode_value, partition_hash, to_signed
 from storage.partition import Partition
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
-from storage.reads import GLOBAL_ENTRIES, TABLE_ITEMS, PageBuilder, Source, local_entries, sort_bounds
+from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
 
 CATALOG_FILE = "catalog.sqlite"
 TABLES_DIR = "tables"
-# Log records a global index takes from a partition in one transaction while it catches up.
+GLOBAL_INDEX_FILE = "gsi.sqlite"
+# Log records the global indexes take from a partition in one transaction while they catch up.
 FEED_BATCH = 1000
+
+
+def _global_indexes(entry: TableEntry) -> tuple[IndexDef, ...]:
+    return tuple(index for index in entry.meta.indexes if index.is_global)
 
 
 class RowReader(Protocol):
@@ -69,8 +73,8 @@ class Cluster:
         self._catalog = catalog
         # Open partitions by table id; files of existing tables are opened on first use.
         self._partitions: dict[str, list[Partition | None]] = {}
-        # Open global index stores by (table id, index name).
-        self._globals: dict[tuple[str, str], GlobalIndex] = {}
+        # Open stores of the tables' global indexes, by table id.
+        self._globals: dict[str, GlobalIndexes] = {}
 
     @classmethod
     async def open(cls, config: StorageConfig) -> Cluster:
@@ -147,9 +151,8 @@ class Cluster:
         )
         for index in range(entry.meta.partition_count):
             self._partition(entry, index)
-        for gsi in indexes:
-            if gsi.is_global:  # nothing to backfill in a new table
-                self._open_global(entry, gsi).finish_backfill()
+        if any(index.is_global for index in indexes):
+            self._globals_of(entry)  # creates the store; backfilling an empty table takes nothing
         return entry.meta
 
     async def get_table(self, ns: Namespace, name: str) -> TableMeta:
@@ -230,10 +233,8 @@ class Cluster:
             sizer=config.sizer,
             collection_limit=config.item_collection_limit if lsis else None,
         )
-        if result.lsn is not None and config.gsi_lag == 0:
-            for gsi in meta.indexes:
-                if gsi.is_global:
-                    self._feed(entry, self._global(entry, gsi), index, None)
+        if result.lsn is not None and config.gsi_lag == 0 and len(lsis) < len(meta.indexes):
+            self._feed(entry, self._globals_of(entry), index, None)
         return result
 
     # --- reads of many items ---
@@ -246,7 +247,7 @@ class Cluster:
         if index is None:
             raise IndexNotFound(index_name)
         if index.is_global:
-            return index, GLOBAL_ENTRIES, index.key_schema
+            return index, global_entries(index.name), index.key_schema
         return index, local_entries(index.name), index.key_schema
 
     def _position(self, entry: TableEntry, index: IndexDef | None, key: Item) -> tuple[bytes | int, ...]:
@@ -262,7 +263,7 @@ class Cluster:
     def _row_sources(self, entry: TableEntry, index: IndexDef | None) -> list[tuple[int, int, RowReader]]:
         """(first hash, last hash, reader) of each store holding the rows, in hash order."""
         if index is not None and index.is_global:
-            return [(HASH_MIN, HASH_MAX, self._global(entry, index))]
+            return [(HASH_MIN, HASH_MAX, self._globals_of(entry))]
         return [
             (r.first, r.last, self._partition(entry, i)) for i, r in enumerate(entry.partition_map.ranges)
         ]
@@ -294,7 +295,7 @@ class Cluster:
         sql, params = source.query(hash, pk, sort_bounds(sort, schema.range), start, forward)
         reader: RowReader
         if index_def is not None and index_def.is_global:
-            reader = self._global(entry, index_def)
+            reader = self._globals_of(entry)
         else:
             reader = self._partition(entry, entry.partition_map.locate(hash))
         page = PageBuilder(limit, byte_limit, [])
@@ -347,55 +348,55 @@ class Cluster:
         return ((hash - HASH_MIN) * total_segments) >> 64
 
     # --- secondary indexes ---
-    def _global_path(self, entry: TableEntry, name: str) -> Path | None:
-        table_dir = self._table_dir(entry.meta.table_id)
-        if table_dir is None:
-            return None
-        # Index names may be 255 characters long: too long for a file name with a prefix.
-        return table_dir / f"gsi-{hashlib.blake2b(name.encode(), digest_size=12).hexdigest()}.sqlite"
-
-    def _global(self, entry: TableEntry, index: IndexDef) -> GlobalIndex:
-        """The open store of a global index; opening it brings it up to date (or finishes its backfill)."""
-        store = self._globals.get((entry.meta.table_id, index.name))
+    def _globals_of(self, entry: TableEntry) -> GlobalIndexes:
+        """The open store of the table's global indexes. Opening it finishes any backfill left
+        unfinished and, without a lag, applies what the logs hold beyond its cursors."""
+        store = self._globals.get(entry.meta.table_id)
         if store is None:
-            store = self._open_global(entry, index)
-            if store.backfilling:
-                self._backfill(entry, store)
-            elif self._config.gsi_lag == 0:
+            table_dir = self._table_dir(entry.meta.table_id)
+            if table_dir is not None:
+                table_dir.mkdir(parents=True, exist_ok=True)
+            path = None if table_dir is None else table_dir / GLOBAL_INDEX_FILE
+            store = self._globals[entry.meta.table_id] = GlobalIndexes(
+                path, entry.meta.key_schema, self._config.sizer
+            )
+            self._prepare_globals(entry, store)
+            if self._config.gsi_lag == 0:
                 for p in range(entry.meta.partition_count):
                     self._feed(entry, store, p, None)
         return store
 
-    def _open_global(self, entry: TableEntry, index: IndexDef) -> GlobalIndex:
-        path = self._global_path(entry, index.name)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        store = GlobalIndex(path, index, entry.meta.key_schema, self._config.sizer)
-        self._globals[(entry.meta.table_id, index.name)] = store
-        return store
+    def _prepare_globals(self, entry: TableEntry, store: GlobalIndexes) -> None:
+        """Backfill every global index of the table whose backfill has not finished."""
+        for index in _global_indexes(entry):
+            if store.ready(index.name):
+                continue
+            store.start_backfill(index.name)
+            for p in range(entry.meta.partition_count):
+                last_lsn, items = self._partition(entry, p).snapshot()
+                store.backfill(index, p, last_lsn, items)
+            store.finish_backfill(index.name)
 
-    def _backfill(self, entry: TableEntry, store: GlobalIndex) -> None:
-        store.reset()
-        for p in range(entry.meta.partition_count):
-            last_lsn, items = self._partition(entry, p).snapshot()
-            store.backfill(p, last_lsn, items)
-        store.finish_backfill()
-
-    def _feed(self, entry: TableEntry, store: GlobalIndex, partition: int, before: float | None) -> None:
-        """Apply partition `partition`'s log records after the store's cursor (with `before`, only those
-        committed before that time)."""
+    def _feed(self, entry: TableEntry, store: GlobalIndexes, partition: int, before: float | None) -> None:
+        """Apply partition `partition`'s log records beyond the indexes' cursors (with `before`, only
+        those committed before that time)."""
+        indexes = _global_indexes(entry)
         source = self._partition(entry, partition)
-        while store.cursor(partition) < source.last_lsn:
-            records = source.read_log(store.cursor(partition), FEED_BATCH)
+        while True:
+            start = min((store.cursor(index.name, partition) for index in indexes), default=source.last_lsn)
+            if start >= source.last_lsn:
+                return
+            records = source.read_log(start, FEED_BATCH)
             if before is not None:
                 records = [r for r in records if r.ts <= before]
             if not records:
                 return
-            store.apply_records(partition, records)
+            store.apply_records(partition, records, indexes)
 
     def _close_globals(self, table_id: str) -> None:
-        for key in [k for k in self._globals if k[0] == table_id]:
-            self._globals.pop(key).close()
+        store = self._globals.pop(table_id, None)
+        if store is not None:
+            store.close()
 
     async def add_index(self, ns: Namespace, table: str, index: IndexDef) -> TableMeta:
         """Add a global index and backfill it from the table's items (`IndexStats.backfilling` is True
@@ -403,12 +404,10 @@ class Cluster:
         entry = self._active(ns, table)
         if entry.meta.index(index.name) is not None:
             raise IndexExists(index.name)
-        path = self._global_path(entry, index.name)
-        if path is not None:
-            path.unlink(missing_ok=True)
         meta = self._catalog.update_indexes(ns, table, (*entry.meta.indexes, index))
         entry = self._active(ns, table)
-        self._backfill(entry, self._open_global(entry, index))
+        store = self._globals_of(entry)
+        self._prepare_globals(entry, store)
         return meta
 
     async def drop_index(self, ns: Namespace, table: str, name: str) -> TableMeta:
@@ -416,15 +415,8 @@ class Cluster:
         entry = self._active(ns, table)
         if entry.meta.index(name) is None:
             raise IndexNotFound(name)
-        meta = self._catalog.update_indexes(ns, table, tuple(i for i in entry.meta.indexes if i.name != name))
-        store = self._globals.pop((entry.meta.table_id, name), None)
-        if store is not None:
-            store.close()
-        path = self._global_path(entry, name)
-        if path is not None:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-        return meta
+        self._globals_of(entry).drop(name)
+        return self._catalog.update_indexes(ns, table, tuple(i for i in entry.meta.indexes if i.name != name))
 
     async def index_stats(self, ns: Namespace, table: str, name: str) -> IndexStats:
         """Entry count and size of an index (zero for a DELETING table). Raises TableNotFound,
@@ -436,8 +428,7 @@ class Cluster:
         if entry.meta.status != ACTIVE:
             return IndexStats(0, 0)
         if index.is_global:
-            store = self._global(entry, index)
-            return IndexStats(store.item_count, store.size_bytes, store.backfilling)
+            return IndexStats(*self._globals_of(entry).stats(name))
         count = size = 0
         for p in range(entry.meta.partition_count):
             c, s = self._partition(entry, p).lsi_stats.get(name, (0, 0))
@@ -459,8 +450,7 @@ class Cluster:
             return
         before = self._config.clock() - self._config.gsi_lag
         for entry in self._catalog.entries():
-            for index in entry.meta.indexes:
-                if index.is_global:
-                    store = self._global(entry, index)
-                    for p in range(entry.meta.partition_count):
-                        self._feed(entry, store, p, before)
+            if _global_indexes(entry):
+                store = self._globals_of(entry)
+                for p in range(entry.meta.partition_count):
+                    self._feed(entry, store, p, before)

@@ -1,17 +1,20 @@
-"""A global secondary index: its own SQLite database of entries, fed from its table's partition logs.
+"""The global secondary indexes of a table: one SQLite database of their entries, fed from the table's
+partition logs.
 
-Tables of the file:
-- `entries(hash, pk, sk, tpk, tsk, size, item)` WITHOUT ROWID, primary key (hash, pk, sk, tpk, tsk):
-  the index key (its partition hash and encodings, as storage/keys.py makes them) then the table key the
-  entry belongs to, so duplicate index keys are allowed and ordered by table key;
-- `cursors(partition, lsn)`: the last log record of each table partition applied here;
-- `state`: entry count, total entry size, and whether a backfill is running.
+Tables of the file (`gsi.sqlite` in the table's directory):
+- `entries(idx, hash, pk, sk, tpk, tsk, size, item)` WITHOUT ROWID, primary key (idx, hash, pk, sk,
+  tpk, tsk): per index, the index key (its partition hash and encodings, as storage/keys.py makes them)
+  then the table key the entry belongs to, so duplicate index keys are allowed, ordered by table key;
+- `cursors(idx, partition, lsn)`: per index, the last log record of each table partition applied;
+- `state(idx, item_count, size_bytes, backfilling)`: per index, its live stats and whether its backfill
+  is still to finish.
 
-Entries change only by applying log records in lsn order per table partition (`apply_records`), in one
-transaction with the cursor, so after a crash the index resumes exactly where it stopped. A new index is
-first filled from a snapshot of each partition (`backfill`), with the cursor set to the snapshot's lsn.
-The index's partitions are ranges of the hash column: one file holds them all (its hash order is the
-order a multi-file layout would give).
+Entries change only by applying log records in lsn order per table partition (`apply_records`), all of
+a table's global indexes in one transaction with their cursors, so a write costs one commit here however
+many indexes the table has, and after a crash every index resumes exactly where it stopped. A new index
+is first filled from a snapshot of each partition (`backfill`), its cursor set to the snapshot's lsn;
+until `finish_backfill` it counts as unfinished and a reopened store starts its backfill again. An
+index's partitions are ranges of its hash column: its hash order is what a multi-file layout would give.
 """
 
 from __future__ import annotations
@@ -28,113 +31,156 @@ from storage.sqlite import open_database, write_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS entries(
-    hash INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, tpk BLOB NOT NULL, tsk BLOB NOT NULL,
-    size INTEGER NOT NULL, item BLOB NOT NULL,
-    PRIMARY KEY(hash, pk, sk, tpk, tsk)) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS cursors(partition INTEGER PRIMARY KEY, lsn INTEGER NOT NULL);
+    idx TEXT NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL, tpk BLOB NOT NULL,
+    tsk BLOB NOT NULL, size INTEGER NOT NULL, item BLOB NOT NULL,
+    PRIMARY KEY(idx, hash, pk, sk, tpk, tsk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cursors(
+    idx TEXT NOT NULL, partition INTEGER NOT NULL, lsn INTEGER NOT NULL,
+    PRIMARY KEY(idx, partition)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS state(
-    id INTEGER PRIMARY KEY CHECK (id = 0), item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL,
-    backfilling INTEGER NOT NULL);
-INSERT OR IGNORE INTO state(id, item_count, size_bytes, backfilling) VALUES (0, 0, 0, 1);
+    idx TEXT PRIMARY KEY, item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL,
+    backfilling INTEGER NOT NULL) WITHOUT ROWID;
 """
-_DELETE = "DELETE FROM entries WHERE hash = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?"
-_INSERT = "INSERT OR REPLACE INTO entries(hash, pk, sk, tpk, tsk, size, item) VALUES (?, ?, ?, ?, ?, ?, ?)"
-_SET_CURSOR = (
-    "INSERT INTO cursors(partition, lsn) VALUES (?, ?) "
-    "ON CONFLICT(partition) DO UPDATE SET lsn = excluded.lsn"
+_DELETE = "DELETE FROM entries WHERE idx = ? AND hash = ? AND pk = ? AND sk = ? AND tpk = ? AND tsk = ?"
+_INSERT = (
+    "INSERT OR REPLACE INTO entries(idx, hash, pk, sk, tpk, tsk, size, item) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
 )
-_SET_STATE = "UPDATE state SET item_count = ?, size_bytes = ?, backfilling = ? WHERE id = 0"
+_SET_CURSOR = (
+    "INSERT INTO cursors(idx, partition, lsn) VALUES (?, ?, ?) "
+    "ON CONFLICT(idx, partition) DO UPDATE SET lsn = excluded.lsn"
+)
+_SET_STATE = (
+    "INSERT INTO state(idx, item_count, size_bytes, backfilling) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT(idx) DO UPDATE SET item_count = excluded.item_count, size_bytes = excluded.size_bytes, "
+    "backfilling = excluded.backfilling"
+)
 
 
-class GlobalIndex:
-    """One global index's database. `path` None keeps it in memory."""
+class GlobalIndexes:
+    """The database of one table's global indexes. `path` None keeps it in memory."""
 
-    def __init__(
-        self, path: Path | None, index: IndexDef, table_schema: KeySchema, sizer: Callable[[Item], int]
-    ) -> None:
+    def __init__(self, path: Path | None, table_schema: KeySchema, sizer: Callable[[Item], int]) -> None:
         self.path = path
-        self.index = index
         self._table_schema = table_schema
         self._sizer = sizer
         self._db = open_database(path, _SCHEMA)
-        count, size, backfilling = self._db.execute(
-            "SELECT item_count, size_bytes, backfilling FROM state WHERE id = 0"
-        ).fetchone()
-        self.item_count: int = count
-        self.size_bytes: int = size
-        self.backfilling = bool(backfilling)
-        self._cursors: dict[int, int] = dict(self._db.execute("SELECT partition, lsn FROM cursors"))
+        # name -> [entry count, total entry size, backfilling]
+        self._state: dict[str, list[int]] = {
+            idx: [count, size, backfilling]
+            for idx, count, size, backfilling in self._db.execute(
+                "SELECT idx, item_count, size_bytes, backfilling FROM state"
+            )
+        }
+        self._cursors: dict[tuple[str, int], int] = {
+            (idx, partition): lsn
+            for idx, partition, lsn in self._db.execute("SELECT idx, partition, lsn FROM cursors")
+        }
 
     def close(self) -> None:
         self._db.close()
 
-    def cursor(self, partition: int) -> int:
-        """The lsn of the last record of `partition`'s log applied here (0: none)."""
-        return self._cursors.get(partition, 0)
+    def ready(self, name: str) -> bool:
+        """Whether the index exists here with its backfill finished."""
+        state = self._state.get(name)
+        return state is not None and not state[2]
 
-    def _entry(self, data: bytes | None, key: EncodedKey) -> IndexEntry | None:
-        item = None if data is None else decode_item(data)
-        return index_entry(item, self.index, self._table_schema, key, self._sizer)
+    def stats(self, name: str) -> tuple[int, int, bool]:
+        """Entry count, total entry size and whether the backfill is unfinished."""
+        count, size, backfilling = self._state.get(name, [0, 0, 1])
+        return count, size, bool(backfilling)
 
-    def _put(self, entry: IndexEntry) -> None:
+    def cursor(self, name: str, partition: int) -> int:
+        """The lsn of the last record of `partition`'s log applied to the index (0: none)."""
+        return self._cursors.get((name, partition), 0)
+
+    def _entry(self, item: Item | None, index: IndexDef, key: EncodedKey) -> IndexEntry | None:
+        return index_entry(item, index, self._table_schema, key, self._sizer)
+
+    def _put(self, name: str, entry: IndexEntry) -> None:
         k = entry.key
         data = encode_item(entry.item)
-        self._db.execute(_INSERT, (k.hash, k.pk, k.sk, entry.table_pk, entry.table_sk, entry.size, data))
+        self._db.execute(
+            _INSERT, (name, k.hash, k.pk, k.sk, entry.table_pk, entry.table_sk, entry.size, data)
+        )
 
-    def apply_records(self, partition: int, records: list[LogRecord]) -> None:
-        """Apply `partition`'s log records (in lsn order, all after its cursor) in one transaction."""
+    def apply_records(self, partition: int, records: list[LogRecord], indexes: tuple[IndexDef, ...]) -> None:
+        """Apply `partition`'s log records (in lsn order) to every index whose cursor they are past, in
+        one transaction; each record's images are decoded once for all the indexes."""
         if not records:
             return
-        count, size = self.item_count, self.size_bytes
+        last = records[-1].lsn
+        pending = [index for index in indexes if self.cursor(index.name, partition) < last]
+        if not pending:
+            return
+        stats = {index.name: list(self._state.get(index.name, [0, 0, 0])) for index in pending}
         with write_transaction(self._db) as db:
             for record in records:
                 key = EncodedKey(record.hash, record.pk, record.sk)
-                old = self._entry(record.old, key)
-                new = self._entry(record.new, key)
-                if old == new:
-                    continue
-                if old is not None:
-                    k = old.key
-                    db.execute(_DELETE, (k.hash, k.pk, k.sk, old.table_pk, old.table_sk))
-                    count, size = count - 1, size - old.size
-                if new is not None:
-                    self._put(new)
-                    count, size = count + 1, size + new.size
-            db.execute(_SET_CURSOR, (partition, records[-1].lsn))
-            db.execute(_SET_STATE, (count, size, int(self.backfilling)))
-        self.item_count, self.size_bytes = count, size
-        self._cursors[partition] = records[-1].lsn
+                old_item = None if record.old is None else decode_item(record.old)
+                new_item = None if record.new is None else decode_item(record.new)
+                for index in pending:
+                    if record.lsn <= self.cursor(index.name, partition):
+                        continue
+                    old = self._entry(old_item, index, key)
+                    new = self._entry(new_item, index, key)
+                    if old == new:
+                        continue
+                    state = stats[index.name]
+                    if old is not None:
+                        k = old.key
+                        db.execute(_DELETE, (index.name, k.hash, k.pk, k.sk, old.table_pk, old.table_sk))
+                        state[0], state[1] = state[0] - 1, state[1] - old.size
+                    if new is not None:
+                        self._put(index.name, new)
+                        state[0], state[1] = state[0] + 1, state[1] + new.size
+            for index in pending:
+                db.execute(_SET_CURSOR, (index.name, partition, last))
+                db.execute(_SET_STATE, (index.name, *stats[index.name]))
+        for index in pending:
+            self._cursors[(index.name, partition)] = last
+            self._state[index.name] = stats[index.name]
+
+    def start_backfill(self, name: str) -> None:
+        """Forget the index's entries and cursors (a backfill that was interrupted starts again)."""
+        with write_transaction(self._db) as db:
+            db.execute("DELETE FROM entries WHERE idx = ?", (name,))
+            db.execute("DELETE FROM cursors WHERE idx = ?", (name,))
+            db.execute(_SET_STATE, (name, 0, 0, 1))
+        self._state[name] = [0, 0, 1]
+        for key in [k for k in self._cursors if k[0] == name]:
+            del self._cursors[key]
 
     def backfill(
-        self, partition: int, last_lsn: int, items: Iterable[tuple[int, bytes, bytes, bytes]]
+        self, index: IndexDef, partition: int, last_lsn: int, items: Iterable[tuple[int, bytes, bytes, bytes]]
     ) -> None:
         """Add the entries of a snapshot of `partition` (rows of hash, pk, sk, item bytes) taken at
-        `last_lsn`, and start its cursor there."""
-        count, size = self.item_count, self.size_bytes
+        `last_lsn`, and start the index's cursor for that partition there."""
+        state = list(self._state.get(index.name, [0, 0, 1]))
         with write_transaction(self._db) as db:
             for hash, pk, sk, data in items:
-                entry = self._entry(data, EncodedKey(hash, pk, sk))
+                entry = self._entry(decode_item(data), index, EncodedKey(hash, pk, sk))
                 if entry is not None:
-                    self._put(entry)
-                    count, size = count + 1, size + entry.size
-            db.execute(_SET_CURSOR, (partition, last_lsn))
-            db.execute(_SET_STATE, (count, size, 1))
-        self.item_count, self.size_bytes = count, size
-        self._cursors[partition] = last_lsn
+                    self._put(index.name, entry)
+                    state[0], state[1] = state[0] + 1, state[1] + entry.size
+            db.execute(_SET_CURSOR, (index.name, partition, last_lsn))
+            db.execute(_SET_STATE, (index.name, *state))
+        self._state[index.name] = state
+        self._cursors[(index.name, partition)] = last_lsn
 
-    def reset(self) -> None:
-        """Forget everything (a backfill that was interrupted starts again)."""
-        self._db.executescript(
-            "BEGIN; DELETE FROM entries; DELETE FROM cursors; UPDATE state SET item_count = 0, "
-            "size_bytes = 0, backfilling = 1; COMMIT;"
-        )
-        self.item_count = self.size_bytes = 0
-        self.backfilling = True
-        self._cursors.clear()
+    def finish_backfill(self, name: str) -> None:
+        state = list(self._state.get(name, [0, 0, 1]))
+        state[2] = 0
+        self._db.execute(_SET_STATE, (name, *state))
+        self._state[name] = state
 
-    def finish_backfill(self) -> None:
-        self._db.execute(_SET_STATE, (self.item_count, self.size_bytes, 0))
-        self.backfilling = False
+    def drop(self, name: str) -> None:
+        """Remove the index's entries, cursors and stats."""
+        with write_transaction(self._db) as db:
+            for table in ("entries", "cursors", "state"):
+                db.execute(f"DELETE FROM {table} WHERE idx = ?", (name,))
+        self._state.pop(name, None)
+        for key in [k for k in self._cursors if k[0] == name]:
+            del self._cursors[key]
 
     def rows(self, sql: str, params: list[object]) -> Iterator[tuple[int, bytes]]:
         """(size, item bytes) rows of a read built by storage/reads.py."""

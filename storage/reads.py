@@ -142,8 +142,11 @@ class Source:
 
 
 TABLE_ITEMS = Source("items", "", (), ("sk",))
-GLOBAL_ENTRIES = Source("entries", "", (), ("sk", "tpk", "tsk"))
 
 
 def local_entries(index: str) -> Source:
     return Source("lsi", "idx = ?", (index,), ("isk", "sk"))
+
+
+def global_entries(index: str) -> Source:
+    return Source("entries", "idx = ?", (index,), ("sk", "tpk", "tsk"))
