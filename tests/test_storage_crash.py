@@ -1,6 +1,6 @@
 """Killed mid-write (SIGKILL), storage reopens with every index equal to what its table's items say.
 
-A child process writes to a table with a local and a global index as fast as it can (puts that move
+A child process writes to a table with a local and two global indexes as fast as it can (puts that move
 items between index keys, in and out of the sparse indexes, and deletes) until it is killed at a random
 moment. The parent then reopens the data directory and rebuilds each index's expected entries from the
 table's items: the local index rows (same transaction as the item) and the global index (fed from the
@@ -27,6 +27,7 @@ NS = Namespace("000000000000", "us-east-1")
 TABLE = KeySchema(KeyAttribute("pk", "S"), KeyAttribute("sk", "N"))
 LSI = IndexDef("by_l", False, KeySchema(KeyAttribute("pk", "S"), KeyAttribute("l", "S")), ("x",))
 GSI = IndexDef("by_g", True, KeySchema(KeyAttribute("g", "S"), KeyAttribute("sk", "N")), ())
+GSI_ALL = IndexDef("by_l_all", True, KeySchema(KeyAttribute("l", "S")), None)
 
 WRITER = """
 import asyncio, random, sys
@@ -35,7 +36,7 @@ from pathlib import Path
 import orjson
 from storage import Cluster
 from storage.api import Outcome, StorageConfig
-from tests.test_storage_crash import GSI, LSI, NS, TABLE
+from tests.test_storage_crash import GSI, GSI_ALL, LSI, NS, TABLE
 
 @dataclass(frozen=True)
 class Write:
@@ -48,7 +49,7 @@ async def main():
     config = StorageConfig(Path(sys.argv[1]), lambda: 0.0, 3, sizer=lambda i: len(orjson.dumps(i)))
     cluster = await Cluster.open(config)
     if "t" not in await cluster.list_tables(NS):
-        await cluster.create_table(NS, "t", TABLE, {}, indexes=(LSI, GSI))
+        await cluster.create_table(NS, "t", TABLE, {}, indexes=(LSI, GSI, GSI_ALL))
     rng = random.Random(int(sys.argv[2]))
     print("ready", flush=True)
     while True:
@@ -75,7 +76,7 @@ def _sizer(item: dict[str, object]) -> int:
 async def _check(data_dir: Path) -> int:
     cluster = await Cluster.open(StorageConfig(data_dir, lambda: 0.0, 3, sizer=_sizer))
     items = [orjson.loads(i.data) for i in (await cluster.scan(NS, "t", None)).items]
-    for index in (LSI, GSI):
+    for index in (LSI, GSI, GSI_ALL):
         expected = sorted(
             orjson.dumps(entry, option=orjson.OPT_SORT_KEYS)
             for item in items
