@@ -18,6 +18,7 @@ from bench.tables import (
     batch_put_items,
     create_hash_range_table,
     create_hash_table,
+    create_indexed_table,
     payload,
     put_items,
 )
@@ -51,6 +52,15 @@ QUERY_KEY_FORMAT = "group-%04d"
 
 def _setup_put(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
     return {"TABLE": create_hash_table(dynamodb, "bench_put"), "PAYLOAD": payload(PUT_KEY_LENGTH)}
+
+
+# The put_gsi item's index keys: `g` one of 16 values, `h` the run id (with their names ~20 bytes).
+GSI_KEYS_LENGTH = len("g") + len("g15") + len("h") + len("a1b2c3")
+
+
+def _setup_put_gsi(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
+    table = create_indexed_table(dynamodb, "bench_put_gsi")
+    return {"TABLE": table, "PAYLOAD": payload(PUT_KEY_LENGTH + GSI_KEYS_LENGTH)}
 
 
 def _preloaded(
@@ -108,6 +118,20 @@ SCENARIOS: dict[str, Scenario] = {
 function next_body()
   return '{"TableName":"' .. TABLE .. '","Item":{"pk":{"S":"' .. RUN_ID .. "-" .. thread_id .. "-"
     .. request_count .. '"},"payload":{"S":"' .. PAYLOAD .. '"}}}'
+end
+""",
+        ),
+        Scenario(
+            name="put_gsi",
+            operation="PutItem",
+            description="PutItem of a new ~200-byte item per request into a table with two global "
+            "secondary indexes (ALL on `g`, one of 16 values; KEYS_ONLY on `h`, `pk`)",
+            setup=_setup_put_gsi,
+            lua_next_body="""
+function next_body()
+  return '{"TableName":"' .. TABLE .. '","Item":{"pk":{"S":"' .. RUN_ID .. "-" .. thread_id .. "-"
+    .. request_count .. '"},"g":{"S":"g' .. (request_count % 16) .. '"},"h":{"S":"' .. RUN_ID
+    .. '"},"payload":{"S":"' .. PAYLOAD .. '"}}}'
 end
 """,
         ),

@@ -46,12 +46,43 @@ def create_hash_range_table(dynamodb: Any, name: str) -> str:
     return _create_table(dynamodb, name, [("pk", "S", "HASH"), ("sk", "N", "RANGE")])
 
 
-def _create_table(dynamodb: Any, name: str, key: list[tuple[str, str, str]]) -> str:
+def create_indexed_table(dynamodb: Any, name: str) -> str:
+    """An on-demand table keyed by the string `pk`, with two global secondary indexes: `by_g` on the
+    string `g` (projecting ALL) and `by_h` on the string `h` and `pk` (KEYS_ONLY)."""
+    indexes = [
+        {
+            "IndexName": "by_g",
+            "KeySchema": [{"AttributeName": "g", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        },
+        {
+            "IndexName": "by_h",
+            "KeySchema": [
+                {"AttributeName": "h", "KeyType": "HASH"},
+                {"AttributeName": "pk", "KeyType": "RANGE"},
+            ],
+            "Projection": {"ProjectionType": "KEYS_ONLY"},
+        },
+    ]
+    return _create_table(
+        dynamodb, name, [("pk", "S", "HASH")], [("g", "S"), ("h", "S")], GlobalSecondaryIndexes=indexes
+    )
+
+
+def _create_table(
+    dynamodb: Any,
+    name: str,
+    key: list[tuple[str, str, str]],
+    other_attributes: list[tuple[str, str]] | None = None,
+    **options: Any,
+) -> str:
+    definitions = [(a, t) for a, t, _ in key] + (other_attributes or [])
     dynamodb.create_table(
         TableName=name,
-        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t, _ in key],
+        AttributeDefinitions=[{"AttributeName": a, "AttributeType": t} for a, t in definitions],
         KeySchema=[{"AttributeName": a, "KeyType": k} for a, _, k in key],
         BillingMode="PAY_PER_REQUEST",
+        **options,
     )
     deadline = time.monotonic() + TABLE_ACTIVE_TIMEOUT_S
     while dynamodb.describe_table(TableName=name)["Table"]["TableStatus"] != "ACTIVE":

@@ -187,6 +187,7 @@ class WriteResult:
     outcome: Outcome
     old_item: Item | None
     lsn: int | None
+    old_size: int = 0  # the old item's DynamoDB size (0 when absent)
 
 
 @dataclass(frozen=True)

@@ -38,8 +38,8 @@ from storage.api import (
     WriteResult,
 )
 from storage.catalog import ACTIVE, Catalog, TableEntry
-from storage.global_index import GlobalIndexes
-from storage.keys import encode_key, encode_value, partition_hash, to_signed
+from storage.global_index import Change, GlobalIndexes
+from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
 from storage.partition import Partition
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
 from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
@@ -234,7 +234,7 @@ class Cluster:
             collection_limit=config.item_collection_limit if lsis else None,
         )
         if result.lsn is not None and config.gsi_lag == 0 and len(lsis) < len(meta.indexes):
-            self._feed(entry, self._globals_of(entry), index, None)
+            self._feed_write(entry, index, encoded, result)
         return result
 
     # --- reads of many items ---
@@ -392,6 +392,21 @@ class Cluster:
             if not records:
                 return
             store.apply_records(partition, records, indexes)
+
+    def _feed_write(self, entry: TableEntry, partition: int, key: EncodedKey, result: WriteResult) -> None:
+        """Apply the write that was just committed to the global indexes: straight from the write's own
+        images and sizes when they are up to date to the lsn before it (the usual case), otherwise
+        from the log."""
+        store = self._globals_of(entry)
+        indexes = _global_indexes(entry)
+        assert result.lsn is not None
+        if any(store.cursor(index.name, partition) != result.lsn - 1 for index in indexes):
+            self._feed(entry, store, partition, None)
+            return
+        outcome = result.outcome
+        old_size = result.old_size if result.old_item is not None else None
+        change = Change(result.lsn, key, result.old_item, outcome.new_item, old_size, outcome.new_size)
+        store.apply_changes(partition, [change], indexes)
 
     def _close_globals(self, table_id: str) -> None:
         store = self._globals.pop(table_id, None)

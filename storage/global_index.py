@@ -20,6 +20,7 @@ index's partitions are ranges of its hash column: its hash order is what a multi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from storage.api import IndexDef, Item, KeySchema
@@ -54,6 +55,25 @@ _SET_STATE = (
     "ON CONFLICT(idx) DO UPDATE SET item_count = excluded.item_count, size_bytes = excluded.size_bytes, "
     "backfilling = excluded.backfilling"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One logged change of a table item as the indexes apply it: its lsn and key, the decoded old and
+    new images and, when the writer knows them, their sizes (None: computed here)."""
+
+    lsn: int
+    key: EncodedKey
+    old: Item | None
+    new: Item | None
+    old_size: int | None = None
+    new_size: int | None = None
+
+    @classmethod
+    def of(cls, record: LogRecord) -> Change:
+        old = None if record.old is None else decode_item(record.old)
+        new = None if record.new is None else decode_item(record.new)
+        return cls(record.lsn, EncodedKey(record.hash, record.pk, record.sk), old, new)
 
 
 class GlobalIndexes:
@@ -93,8 +113,10 @@ class GlobalIndexes:
         """The lsn of the last record of `partition`'s log applied to the index (0: none)."""
         return self._cursors.get((name, partition), 0)
 
-    def _entry(self, item: Item | None, index: IndexDef, key: EncodedKey) -> IndexEntry | None:
-        return index_entry(item, index, self._table_schema, key, self._sizer)
+    def _entry(
+        self, item: Item | None, index: IndexDef, key: EncodedKey, size: int | None = None
+    ) -> IndexEntry | None:
+        return index_entry(item, index, self._table_schema, key, self._sizer, size)
 
     def _put(self, name: str, entry: IndexEntry) -> None:
         k = entry.key
@@ -104,25 +126,26 @@ class GlobalIndexes:
         )
 
     def apply_records(self, partition: int, records: list[LogRecord], indexes: tuple[IndexDef, ...]) -> None:
-        """Apply `partition`'s log records (in lsn order) to every index whose cursor they are past, in
-        one transaction; each record's images are decoded once for all the indexes."""
-        if not records:
+        """Apply `partition`'s log records (in lsn order); see `apply_changes`."""
+        self.apply_changes(partition, [Change.of(record) for record in records], indexes)
+
+    def apply_changes(self, partition: int, changes: list[Change], indexes: tuple[IndexDef, ...]) -> None:
+        """Apply `partition`'s changes (in lsn order) to every index whose cursor they are past, in one
+        transaction."""
+        if not changes:
             return
-        last = records[-1].lsn
+        last = changes[-1].lsn
         pending = [index for index in indexes if self.cursor(index.name, partition) < last]
         if not pending:
             return
         stats = {index.name: list(self._state.get(index.name, [0, 0, 0])) for index in pending}
         with write_transaction(self._db) as db:
-            for record in records:
-                key = EncodedKey(record.hash, record.pk, record.sk)
-                old_item = None if record.old is None else decode_item(record.old)
-                new_item = None if record.new is None else decode_item(record.new)
+            for change in changes:
                 for index in pending:
-                    if record.lsn <= self.cursor(index.name, partition):
+                    if change.lsn <= self.cursor(index.name, partition):
                         continue
-                    old = self._entry(old_item, index, key)
-                    new = self._entry(new_item, index, key)
+                    old = self._entry(change.old, index, change.key, change.old_size)
+                    new = self._entry(change.new, index, change.key, change.new_size)
                     if old == new:
                         continue
                     state = stats[index.name]

@@ -66,8 +66,10 @@ def index_entry(
     table_schema: KeySchema,
     table_key: EncodedKey,
     sizer: Callable[[Item], int],
+    item_size: int | None = None,
 ) -> IndexEntry | None:
-    """The entry of `item` (stored at `table_key`) in `index`, or None when the item is not in it."""
+    """The entry of `item` (stored at `table_key`) in `index`, or None when the item is not in it.
+    `item_size`, when known, is the item's own size: an entry holding all of it has that size."""
     entry = entry_attributes(item, index, table_schema)
     if entry is None:
         return None
@@ -77,4 +79,5 @@ def index_entry(
         return None
     if len(key.pk) > MAX_HASH_BYTES or len(key.sk) > MAX_RANGE_BYTES:
         return None
-    return IndexEntry(key, table_key.pk, table_key.sk, entry, sizer(entry))
+    size = item_size if item_size is not None and entry is item else sizer(entry)
+    return IndexEntry(key, table_key.pk, table_key.sk, entry, size)

@@ -137,7 +137,7 @@ class Partition:
             new_data = None if outcome.new_item is None else encode_item(outcome.new_item)
             if not outcome.write or new_data == old_data:
                 db.execute("ROLLBACK")
-                return WriteResult(outcome, old_item, None)
+                return WriteResult(outcome, old_item, None, old_size)
             item_count, size_bytes = self.item_count, self.size_bytes
             if old_data is not None:
                 item_count, size_bytes = item_count - 1, size_bytes - old_size
@@ -167,7 +167,7 @@ class Partition:
             raise
         self.item_count, self.size_bytes, self.last_lsn = item_count, size_bytes, lsn
         self.lsi_stats.update(lsi_stats)
-        return WriteResult(outcome, old_item, lsn)
+        return WriteResult(outcome, old_item, lsn, old_size)
 
     def _update_lsis(
         self,

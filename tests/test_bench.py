@@ -91,6 +91,7 @@ def failing_server() -> Iterator[Recorder]:
 
 CONSTANTS: dict[str, dict[str, LuaValue]] = {
     "put": {"TABLE": "bench_put", "PAYLOAD": "x" * 170},
+    "put_gsi": {"TABLE": "bench_put_gsi", "PAYLOAD": "x" * 150},
     "get": {"TABLE": "bench_get", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
     "update": {"TABLE": "bench_update", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
     "query": {"TABLE": "bench_query", "KEY_COUNT": 40, "KEY_FORMAT": QUERY_KEY_FORMAT, "LIMIT": PAGE_LIMIT},
@@ -122,7 +123,10 @@ def test_scenario_sends_signed_valid_requests(ok_server: Recorder, name: str) ->
     assert headers["X-Amz-Target"] == f"DynamoDB_20120810.{scenario.operation}"
     assert headers["Content-Type"] == "application/x-amz-json-1.0"
     assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDLOCALDDBBENCH000/")
-    if name == "put":
+    if name == "put_gsi":
+        assert {body["Item"]["g"]["S"] for body in bodies} == {f"g{n}" for n in range(16)}
+        assert len({body["Item"]["h"]["S"] for body in bodies}) == 1
+    if name in ("put", "put_gsi"):
         keys = [body["Item"]["pk"]["S"] for body in bodies]
         assert len(set(keys)) == len(keys)
         assert {key.split("-")[1] for key in keys} == {"0", "1"}  # both wrk threads, told apart
@@ -279,3 +283,17 @@ def test_scan_setup_stores_the_preloaded_items() -> None:
     items = dynamodb.items["bench_scan"]
     assert sorted(item["pk"]["S"] for item in items) == [GET_KEY_FORMAT % n for n in range(60)]
     assert all(item_size(item) == 200 for item in items)
+
+
+def test_put_gsi_items_are_about_200_bytes() -> None:
+    dynamodb = FakeDynamoDB()
+    constants = SCENARIOS["put_gsi"].setup(dynamodb, SetupOptions(0))
+    assert constants["TABLE"] == "bench_put_gsi" and "bench_put_gsi" in dynamodb.key_schemas
+    payload = str(constants["PAYLOAD"])
+    item = {
+        "pk": {"S": "a1b2c3-0-100000"},
+        "g": {"S": "g15"},
+        "h": {"S": "a1b2c3"},
+        "payload": {"S": payload},
+    }
+    assert 195 <= item_size(item) <= 200
