@@ -13,6 +13,7 @@ when the cluster opens. With `data_dir` None everything lives in memory and noth
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,8 +74,9 @@ class Cluster:
         self._catalog = catalog
         # Open partitions by table id; files of existing tables are opened on first use.
         self._partitions: dict[str, list[Partition | None]] = {}
-        # Open stores of the tables' global indexes, by table id.
+        # Open stores of the tables' global indexes, by table id, and those with changes to commit.
         self._globals: dict[str, GlobalIndexes] = {}
+        self._unflushed: set[str] = set()
 
     @classmethod
     async def open(cls, config: StorageConfig) -> Cluster:
@@ -406,7 +408,17 @@ class Cluster:
         outcome = result.outcome
         old_size = result.old_size if result.old_item is not None else None
         change = Change(result.lsn, key, result.old_item, outcome.new_item, old_size, outcome.new_size)
-        store.apply_changes(partition, [change], indexes)
+        # Group commit: the writes of one turn of the event loop share one commit of the index store.
+        store.apply_changes(partition, [change], indexes, defer_commit=True)
+        if not self._unflushed:
+            asyncio.get_running_loop().call_soon(self._flush_globals)
+        self._unflushed.add(entry.meta.table_id)
+
+    def _flush_globals(self) -> None:
+        while self._unflushed:
+            store = self._globals.get(self._unflushed.pop())
+            if store is not None:
+                store.flush()
 
     def _close_globals(self, table_id: str) -> None:
         store = self._globals.pop(table_id, None)

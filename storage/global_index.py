@@ -85,19 +85,40 @@ class GlobalIndexes:
         self._sizer = sizer
         self._db = open_database(path, _SCHEMA)
         # name -> [entry count, total entry size, backfilling]
-        self._state: dict[str, list[int]] = {
+        self._state: dict[str, list[int]] = {}
+        self._cursors: dict[tuple[str, int], int] = {}
+        self._load()
+
+    def _load(self) -> None:
+        """The stats and cursors as committed (after a rollback, the in-memory ones are ahead)."""
+        self._state = {
             idx: [count, size, backfilling]
             for idx, count, size, backfilling in self._db.execute(
                 "SELECT idx, item_count, size_bytes, backfilling FROM state"
             )
         }
-        self._cursors: dict[tuple[str, int], int] = {
+        self._cursors = {
             (idx, partition): lsn
             for idx, partition, lsn in self._db.execute("SELECT idx, partition, lsn FROM cursors")
         }
 
     def close(self) -> None:
+        self.flush()
         self._db.close()
+
+    def flush(self) -> None:
+        """Commit the changes `apply_changes(defer_commit=True)` left open (group commit)."""
+        if self._db.in_transaction:
+            try:
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
+
+    def _rollback(self) -> None:
+        if self._db.in_transaction:
+            self._db.execute("ROLLBACK")
+        self._load()
 
     def ready(self, name: str) -> bool:
         """Whether the index exists here with its backfill finished."""
@@ -129,9 +150,17 @@ class GlobalIndexes:
         """Apply `partition`'s log records (in lsn order); see `apply_changes`."""
         self.apply_changes(partition, [Change.of(record) for record in records], indexes)
 
-    def apply_changes(self, partition: int, changes: list[Change], indexes: tuple[IndexDef, ...]) -> None:
+    def apply_changes(
+        self,
+        partition: int,
+        changes: list[Change],
+        indexes: tuple[IndexDef, ...],
+        defer_commit: bool = False,
+    ) -> None:
         """Apply `partition`'s changes (in lsn order) to every index whose cursor they are past, in one
-        transaction."""
+        transaction. With `defer_commit` the transaction stays open for more changes until `flush`:
+        reads see the changes at once, and a crash before the commit loses nothing, as the indexes
+        catch up from the log past their committed cursors when the store is opened again."""
         if not changes:
             return
         last = changes[-1].lsn
@@ -139,7 +168,10 @@ class GlobalIndexes:
         if not pending:
             return
         stats = {index.name: list(self._state.get(index.name, [0, 0, 0])) for index in pending}
-        with write_transaction(self._db) as db:
+        db = self._db
+        try:
+            if not db.in_transaction:
+                db.execute("BEGIN IMMEDIATE")
             for change in changes:
                 for index in pending:
                     if change.lsn <= self.cursor(index.name, partition):
@@ -159,12 +191,18 @@ class GlobalIndexes:
             for index in pending:
                 db.execute(_SET_CURSOR, (index.name, partition, last))
                 db.execute(_SET_STATE, (index.name, *stats[index.name]))
+            if not defer_commit:
+                db.execute("COMMIT")
+        except BaseException:
+            self._rollback()
+            raise
         for index in pending:
             self._cursors[(index.name, partition)] = last
             self._state[index.name] = stats[index.name]
 
     def start_backfill(self, name: str) -> None:
         """Forget the index's entries and cursors (a backfill that was interrupted starts again)."""
+        self.flush()
         with write_transaction(self._db) as db:
             db.execute("DELETE FROM entries WHERE idx = ?", (name,))
             db.execute("DELETE FROM cursors WHERE idx = ?", (name,))
@@ -178,6 +216,7 @@ class GlobalIndexes:
     ) -> None:
         """Add the entries of a snapshot of `partition` (rows of hash, pk, sk, item bytes) taken at
         `last_lsn`, and start the index's cursor for that partition there."""
+        self.flush()
         state = list(self._state.get(index.name, [0, 0, 1]))
         with write_transaction(self._db) as db:
             for hash, pk, sk, data in items:
@@ -191,6 +230,7 @@ class GlobalIndexes:
         self._cursors[(index.name, partition)] = last_lsn
 
     def finish_backfill(self, name: str) -> None:
+        self.flush()
         state = list(self._state.get(name, [0, 0, 1]))
         state[2] = 0
         self._db.execute(_SET_STATE, (name, *state))
@@ -198,6 +238,7 @@ class GlobalIndexes:
 
     def drop(self, name: str) -> None:
         """Remove the index's entries, cursors and stats."""
+        self.flush()
         with write_transaction(self._db) as db:
             for table in ("entries", "cursors", "state"):
                 db.execute(f"DELETE FROM {table} WHERE idx = ?", (name,))
