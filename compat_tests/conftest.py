@@ -276,6 +276,20 @@ def _requires_operation(request: pytest.FixtureRequest) -> None:
             require_operation(client, operation)
 
 
+@pytest.fixture(scope="module")
+def differential_clients(request: pytest.FixtureRequest, _servers: _Servers) -> tuple[Any, Any]:
+    """boto3 clients of localddb and of the reference, for the differential tests that compare them
+    (skipped unless both are targets)."""
+    config = request.config
+    if config.getoption("--aws") or not {"localddb", "reference"} <= set(_target_names(config)):
+        pytest.skip("the differential test needs both --targets localddb and reference")
+    local, reference = (
+        Target(name, _servers.get(name).endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
+        for name in ("localddb", "reference")
+    )
+    return local, reference
+
+
 @contextlib.contextmanager
 def localddb_client(*options: str) -> Iterator[Any]:
     """A boto3 client of a localddb of its own, started with `options` (`--status-delay 1`, …) on a free

@@ -30,7 +30,7 @@ from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compat_tests.conftest import TEST_ACCESS_KEY, TEST_SECRET_KEY, Target, create_table, unique_name
+from compat_tests.conftest import create_table, unique_name
 
 NAMES = ["a", "b", "c", "d"]
 TARGETS = [*NAMES, "e", "f"]  # updates may also create attributes the item does not have
@@ -251,15 +251,9 @@ class Endpoint:
 
 
 @pytest.fixture(scope="module")
-def endpoints(request: pytest.FixtureRequest, _servers: Any) -> Iterator[tuple[Endpoint, Endpoint]]:
-    config = request.config
-    targets = {t.strip() for t in str(config.getoption("--targets")).split(",")}
-    if config.getoption("--aws") or not {"localddb", "reference"} <= targets:
-        pytest.skip("the differential test needs both --targets localddb and reference")
+def endpoints(differential_clients: tuple[Any, Any]) -> Iterator[tuple[Endpoint, Endpoint]]:
     pair = []
-    for name in ("localddb", "reference"):
-        server = _servers.get(name)
-        client = Target(name, server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
+    for client in differential_clients:
         pair.append(Endpoint(client, create_table(client, unique_name("differential"))))
     yield pair[0], pair[1]
     for endpoint in pair:

@@ -21,7 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from compat_tests.conftest import TEST_ACCESS_KEY, TEST_SECRET_KEY, Target, create_table, unique_name
+from compat_tests.conftest import create_table, unique_name
 from compat_tests.helpers import put_all
 
 SORT_KEYS = ["-100", "-10.5", "-1", "-0.01", "0", "0.001", "0.5", "1", "2", "10", "99.99", "100", "1E+20"]
@@ -113,15 +113,9 @@ def walk(endpoint: Endpoint, items: list[dict[str, Any]], params: dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def endpoints(request: pytest.FixtureRequest, _servers: Any) -> Iterator[tuple[Endpoint, Endpoint]]:
-    config = request.config
-    targets = {t.strip() for t in str(config.getoption("--targets")).split(",")}
-    if config.getoption("--aws") or not {"localddb", "reference"} <= targets:
-        pytest.skip("the differential test needs both --targets localddb and reference")
+def endpoints(differential_clients: tuple[Any, Any]) -> Iterator[tuple[Endpoint, Endpoint]]:
     pair = []
-    for name in ("localddb", "reference"):
-        server = _servers.get(name)
-        client = Target(name, server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
+    for client in differential_clients:
         table = create_table(
             client,
             unique_name("differential-reads"),

@@ -11,15 +11,13 @@ compared as a set, with Count and ScannedCount summed over the pages; an error m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from botocore.exceptions import ClientError
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from compat_tests.conftest import TEST_ACCESS_KEY, TEST_SECRET_KEY, Target, create_table, unique_name
+from compat_tests.conftest import create_table, unique_name
 from compat_tests.helpers import put_all
 from compat_tests.test_differential import NAMES, PREFIX_ONLY, Request, canonical, conditions, items
 
@@ -81,26 +79,13 @@ def scan_all(client: Any, items: list[dict[str, Any]], params: dict[str, Any]) -
         client.delete_table(TableName=table)
 
 
-@pytest.fixture(scope="module")
-def clients(request: pytest.FixtureRequest, _servers: Any) -> Iterator[tuple[Any, Any]]:
-    config = request.config
-    targets = {t.strip() for t in str(config.getoption("--targets")).split(",")}
-    if config.getoption("--aws") or not {"localddb", "reference"} <= targets:
-        pytest.skip("the differential test needs both --targets localddb and reference")
-    pair = [
-        Target(name, _servers.get(name).endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY).client()
-        for name in ("localddb", "reference")
-    ]
-    yield pair[0], pair[1]
-
-
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=cases())
 def test_scan_agrees_with_the_reference(
-    clients: tuple[Any, Any], case: tuple[list[dict[str, Any]], dict[str, Any]]
+    differential_clients: tuple[Any, Any], case: tuple[list[dict[str, Any]], dict[str, Any]]
 ) -> None:
     items, params = case
-    local, reference = clients
+    local, reference = differential_clients
     expected = scan_all(reference, items, params)
     event("ok" if expected[0] == "ok" else f"error {expected[1]}")
     assert scan_all(local, items, params) == expected
