@@ -19,7 +19,7 @@ The page itself (page rule, filter, projection, LastEvaluatedKey, capacity) is r
 
 from __future__ import annotations
 
-from app.errors import ResourceNotFoundException, ValidationException
+from app.errors import ValidationException
 from app.expressions import (
     Condition,
     ExpressionKind,
@@ -60,7 +60,7 @@ from app.operations.read_plans import (
 from app.operations.registry import Context, Request, Response, operation
 from app.operations.table_lookup import active_table
 from app.values.dialect import Dialect
-from storage.api import IndexDef, IndexNotFound, Item, TableMeta, TableNotFound
+from storage.api import IndexDef, Item, TableMeta
 
 QUERY_EXPRESSIONS = ("ProjectionExpression", "FilterExpression", "KeyConditionExpression")
 QUERY_VALUE_EXPRESSIONS = ("FilterExpression", "KeyConditionExpression")
@@ -140,21 +140,18 @@ async def query(request: Request, ctx: Context) -> Response:
     check_all_attributes(index, options.select)
     filter_key_paths(meta, condition)
     plan = _plan(meta, index, options, scan=False)
-    try:
-        page = await ctx.cluster.query(
-            ctx.namespace,
-            meta.name,
-            None if index is None else index.name,
-            keys.hash_value,
-            keys.sort,
-            forward=request.get("ScanIndexForward") is not False,
-            start_key=start_key,
-            limit=options.limit,
-            byte_limit=PAGE_BYTES,
-            consistent=options.consistent,
-        )
-    except (TableNotFound, IndexNotFound):
-        raise ResourceNotFoundException("Requested resource not found") from None
+    page = await ctx.cluster.query(
+        ctx.namespace,
+        meta.name,
+        None if index is None else index.name,
+        keys.hash_value,
+        keys.sort,
+        forward=request.get("ScanIndexForward") is not False,
+        start_key=start_key,
+        limit=options.limit,
+        byte_limit=PAGE_BYTES,
+        consistent=options.consistent,
+    )
     return await page_response(ctx, plan, page)
 
 
@@ -208,32 +205,29 @@ async def scan(request: Request, ctx: Context) -> Response:
         scan_start_key_shape(start_key, meta.key_schema, index)
     check_all_attributes(index, options.select)
     index_name = None if index is None else index.name
-    try:
-        if start_key is not None:
-            check_table_key(start_key, meta.key_schema)
-            if total_segments > 1:
-                owner = await ctx.cluster.segment_of(
-                    ctx.namespace, meta.name, index_name, start_key, total_segments
+    if start_key is not None:
+        check_table_key(start_key, meta.key_schema)
+        if total_segments > 1:
+            owner = await ctx.cluster.segment_of(
+                ctx.namespace, meta.name, index_name, start_key, total_segments
+            )
+            if owner != segment:
+                raise ValidationException(
+                    f"{INVALID_START_KEY}: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with "
+                    f"correct Segment. TotalSegments: {total_segments} Segment: {segment}"
                 )
-                if owner != segment:
-                    raise ValidationException(
-                        f"{INVALID_START_KEY}: Invalid ExclusiveStartKey. Please use ExclusiveStartKey with "
-                        f"correct Segment. TotalSegments: {total_segments} Segment: {segment}"
-                    )
-        projection_key_paths(meta, projection)
-        filter_key_paths(meta, condition)
-        plan = _plan(meta, index, options, scan=True)
-        page = await ctx.cluster.scan(
-            ctx.namespace,
-            meta.name,
-            index_name,
-            segment,
-            total_segments,
-            start_key=start_key,
-            limit=options.limit,
-            byte_limit=PAGE_BYTES,
-            consistent=options.consistent,
-        )
-    except (TableNotFound, IndexNotFound):
-        raise ResourceNotFoundException("Requested resource not found") from None
+    projection_key_paths(meta, projection)
+    filter_key_paths(meta, condition)
+    plan = _plan(meta, index, options, scan=True)
+    page = await ctx.cluster.scan(
+        ctx.namespace,
+        meta.name,
+        index_name,
+        segment,
+        total_segments,
+        start_key=start_key,
+        limit=options.limit,
+        byte_limit=PAGE_BYTES,
+        consistent=options.consistent,
+    )
     return await page_response(ctx, plan, page)

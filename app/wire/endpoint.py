@@ -33,7 +33,7 @@ from app.wire.http import (
     send_response,
 )
 from storage import Cluster
-from storage.api import ItemCollectionTooLarge, Namespace, TableNotFound
+from storage.api import IndexNotFound, ItemCollectionTooLarge, Namespace, TableNotFound
 
 log = logging.getLogger("localddb.wire")
 
@@ -96,8 +96,8 @@ class DynamoDBEndpoint:
             status, payload = errors.render(error)
             if status >= 500:
                 log.error("request %s failed: %s", request_id, error.message)
-        except TableNotFound:
-            # The table was deleted between the handler's lookup and its storage call.
+        except (TableNotFound, IndexNotFound):
+            # The table (or the index read) was deleted between the handler's lookup and its storage call.
             status, payload = errors.render(errors.ResourceNotFoundException("Requested resource not found"))
         except ItemCollectionTooLarge:
             # A write to a table with local indexes would take an item collection past its size limit.
