@@ -62,6 +62,19 @@ def parser(defaults: Settings) -> argparse.ArgumentParser:
         f"(default {defaults.item_collection_limit}: AWS's 10 GB)",
     )
     serve.add_argument(
+        "--transaction-hold",
+        type=float,
+        metavar="MS",
+        help="milliseconds a write transaction holds its items between preparing and committing, so "
+        "that conflicting writes are refused observably (default 0)",
+    )
+    serve.add_argument(
+        "--crash-at",
+        metavar="STEP",
+        help="for crash tests only: kill the server (SIGKILL) when a write transaction reaches this "
+        "step of its commit protocol (storage/transactions.py)",
+    )
+    serve.add_argument(
         "--log-level", choices=["debug", "info", "warning", "error"], help=f"(default {defaults.log_level})"
     )
     return root

@@ -31,6 +31,8 @@ def storage_config(settings: Settings, clock: Clock) -> StorageConfig:
         sizer=item_size,
         gsi_lag=settings.gsi_lag / 1000,
         item_collection_limit=settings.item_collection_limit,
+        transaction_hold=settings.transaction_hold / 1000,
+        crash_at=settings.crash_at,
     )
 
 

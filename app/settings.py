@@ -35,6 +35,10 @@ class Settings:
     gsi_lag: float = 0.0
     # Bytes an item collection of a table with local secondary indexes may hold (AWS: 10 GB).
     item_collection_limit: int = 10 * 1024**3
+    # Milliseconds a write transaction holds its items between preparing and committing (0: no pause).
+    transaction_hold: float = 0.0
+    # Crash tests only: the commit-protocol step at which the server kills itself (SIGKILL).
+    crash_at: str | None = None
 
     def with_overrides(self, **values: Any) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})

@@ -191,6 +191,25 @@ class WriteResult:
 
 
 @dataclass(frozen=True)
+class TransactWrite:
+    """One action of a write transaction: run `mutation` on the item at `key` (wire form, key attributes
+    only) of table `table`. An action whose outcome writes nothing (a ConditionCheck) still holds its
+    item for as long as the transaction runs."""
+
+    table: str
+    key: Item
+    mutation: Mutation
+
+
+@dataclass(frozen=True)
+class TransactGet:
+    """One read of a read transaction: the item at `key` of table `table`."""
+
+    table: str
+    key: Item
+
+
+@dataclass(frozen=True)
 class StorageConfig:
     """How the storage service is set up. `data_dir` None keeps everything in memory."""
 
@@ -204,6 +223,12 @@ class StorageConfig:
     # Bytes an item collection (items of one partition key plus their local index entries) may hold on a
     # table with local indexes; a write beyond it raises ItemCollectionTooLarge. None: no limit.
     item_collection_limit: int | None = 10 * 1024**3
+    # Seconds a write transaction holds its items between preparing and committing (a test aid that
+    # makes conflicts with it observable; 0: only as long as the commit protocol takes).
+    transaction_hold: float = 0.0
+    # Test-only fault injection: kill the process (SIGKILL) when a write transaction reaches this step of
+    # its commit protocol (see storage/transactions.py for the names). None: never.
+    crash_at: str | None = None
 
 
 class StorageError(Exception):
@@ -233,3 +258,17 @@ class ItemCollectionTooLarge(StorageError):
 class InvalidKey(StorageError):
     """A key (or a written item's key attributes) does not match the table's key schema, or a key value
     cannot be encoded. Callers validate keys first, so this signals a caller bug."""
+
+
+class TransactionConflict(StorageError):
+    """A single-item write (or read transaction) met an item held by a write transaction in flight."""
+
+
+class TransactionCancelled(StorageError):
+    """A transaction was not applied; nothing of it is visible. `reasons[i]` says why for action i:
+    None (nothing wrong with that action), a TransactionConflict (its item is held by another
+    transaction), an ItemCollectionTooLarge, or the exception its mutation raised (unchanged)."""
+
+    def __init__(self, reasons: list[BaseException | None]) -> None:
+        super().__init__("transaction cancelled")
+        self.reasons = tuple(reasons)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,6 +36,8 @@ from storage.api import (
     TableMeta,
     TableNotFound,
     TableStats,
+    TransactGet,
+    TransactWrite,
     WriteResult,
 )
 from storage.catalog import ACTIVE, Catalog, TableEntry
@@ -238,6 +240,29 @@ class Cluster:
         if result.lsn is not None and config.gsi_lag == 0 and len(lsis) < len(meta.indexes):
             self._feed_write(entry, index, encoded, result)
         return result
+
+    # --- transactions ---
+    async def transact_write(
+        self, ns: Namespace, actions: Sequence[TransactWrite], txid: str | None = None
+    ) -> list[WriteResult]:
+        """Apply every action or none (all-or-nothing, also across a crash at any step).
+
+        Each action's mutation runs on its item's current version; if any raises, or any item is held
+        by another transaction in flight, nothing is written and TransactionCancelled carries a reason
+        per action (every action is evaluated, so all failing conditions are reported). Otherwise the
+        writes commit through the two-phase protocol of storage/transactions.py and the results come
+        back in action order (an action that wrote nothing has lsn None). While the transaction runs,
+        its items are held: single-item writes on them raise TransactionConflict, other transactions
+        are cancelled with a TransactionConflict reason. No two actions may name the same item (the
+        caller checks). Raises TableNotFound (before anything is held) and InvalidKey."""
+        raise NotImplementedError
+
+    async def transact_get(self, ns: Namespace, gets: Sequence[TransactGet]) -> list[StoredItem | None]:
+        """The items of `gets`, in order, read at one instant (never half of a write transaction). If any
+        item is held by a write transaction in flight, raises TransactionCancelled with a
+        TransactionConflict reason for each such read (None for the others). Raises TableNotFound and
+        InvalidKey."""
+        raise NotImplementedError
 
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:

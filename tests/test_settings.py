@@ -30,6 +30,8 @@ def test_every_field_has_an_environment_variable() -> None:
         "LOCALDDB_GSI_LAG": "250",
         "LOCALDDB_ITEM_COLLECTION_LIMIT": "1024",
         "LOCALDDB_ACCESS_KEYS": "AK:SK",
+        "LOCALDDB_TRANSACTION_HOLD": "300",
+        "LOCALDDB_CRASH_AT": "decided",
     }
     settings = from_env(env)
     assert settings.host == "0.0.0.0"
@@ -46,6 +48,8 @@ def test_every_field_has_an_environment_variable() -> None:
     assert settings.gsi_lag == 250.0
     assert settings.item_collection_limit == 1024
     assert settings.access_keys == "AK:SK"
+    assert settings.transaction_hold == 300.0
+    assert settings.crash_at == "decided"
     assert len(env) == len(Settings.__dataclass_fields__)
 
 

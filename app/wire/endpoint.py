@@ -33,12 +33,13 @@ from app.wire.http import (
     send_response,
 )
 from storage import Cluster
-from storage.api import IndexNotFound, ItemCollectionTooLarge, Namespace, TableNotFound
+from storage.api import IndexNotFound, ItemCollectionTooLarge, Namespace, TableNotFound, TransactionConflict
 
 log = logging.getLogger("localddb.wire")
 
 DYNAMODB_PREFIX = "DynamoDB_20120810."
 STREAMS_PREFIX = "DynamoDBStreams_20120810."
+TRANSACTION_ONGOING = "Transaction is ongoing for the item"
 COLLECTION_TOO_LARGE = "Collection size exceeded"
 # Operations of the DynamoDB Streams API, served on the same endpoint under their own target prefix.
 STREAM_OPERATIONS = frozenset({"ListStreams", "DescribeStream", "GetShardIterator", "GetRecords"})
@@ -104,6 +105,9 @@ class DynamoDBEndpoint:
             status, payload = errors.render(
                 errors.ItemCollectionSizeLimitExceededException(COLLECTION_TOO_LARGE)
             )
+        except TransactionConflict:
+            # A single-item write met an item held by a transaction in flight.
+            status, payload = errors.render(errors.TransactionConflictException(TRANSACTION_ONGOING))
         except Exception:
             log.exception("internal error in request %s", request_id)
             status, payload = errors.render(errors.InternalServerError("Internal server error"))
