@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -24,10 +26,13 @@ from storage.api import (
     IndexExists,
     IndexNotFound,
     IndexStats,
+    InvalidKey,
     Item,
+    ItemCollectionTooLarge,
     KeySchema,
     Mutation,
     Namespace,
+    Outcome,
     Page,
     PartitionInfo,
     SortCondition,
@@ -37,21 +42,38 @@ from storage.api import (
     TableNotFound,
     TableStats,
     TransactGet,
+    TransactionCancelled,
+    TransactionConflict,
     TransactWrite,
     WriteResult,
 )
 from storage.catalog import ACTIVE, Catalog, TableEntry
+from storage.codec import decode_item, encode_item
 from storage.global_index import Change, GlobalIndexes
 from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
-from storage.partition import Partition
+from storage.partition import Partition, PreparedWrite
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
 from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
+from storage.transactions import (
+    COMMITTED,
+    LEDGER_FILE,
+    Holds,
+    Ledger,
+    Participant,
+    collection_growth,
+    crash_point,
+    hold_key,
+)
 
 CATALOG_FILE = "catalog.sqlite"
 TABLES_DIR = "tables"
 GLOBAL_INDEX_FILE = "gsi.sqlite"
 # Log records the global indexes take from a partition in one transaction while they catch up.
 FEED_BATCH = 1000
+
+
+def _local_indexes(entry: TableEntry) -> tuple[IndexDef, ...]:
+    return tuple(index for index in entry.meta.indexes if not index.is_global)
 
 
 def _global_indexes(entry: TableEntry) -> tuple[IndexDef, ...]:
@@ -71,9 +93,12 @@ def segment_range(segment: int, total_segments: int) -> tuple[int, int]:
 
 
 class Cluster:
-    def __init__(self, config: StorageConfig, catalog: Catalog) -> None:
+    def __init__(self, config: StorageConfig, catalog: Catalog, ledger: Ledger | None = None) -> None:
         self._config = config
         self._catalog = catalog
+        # The coordinator's record of write transactions in flight, and the items they hold.
+        self._ledger = ledger or Ledger(None)
+        self._holds = Holds()
         # Open partitions by table id; files of existing tables are opened on first use.
         self._partitions: dict[str, list[Partition | None]] = {}
         # Open stores of the tables' global indexes, by table id, and those with changes to commit.
@@ -86,11 +111,13 @@ class Cluster:
         if config.data_dir is None:
             return cls(config, Catalog(None, config.clock))
         (config.data_dir / TABLES_DIR).mkdir(parents=True, exist_ok=True)
-        cluster = cls(config, Catalog(config.data_dir / CATALOG_FILE, config.clock))
+        catalog = Catalog(config.data_dir / CATALOG_FILE, config.clock)
+        cluster = cls(config, catalog, Ledger(config.data_dir / LEDGER_FILE))
         live = cluster._catalog.table_ids(ACTIVE)
         for table_dir in (config.data_dir / TABLES_DIR).iterdir():
             if table_dir.name not in live:
                 shutil.rmtree(table_dir)
+        cluster._recover_transactions()
         return cluster
 
     async def close(self) -> None:
@@ -103,6 +130,7 @@ class Cluster:
                     partition.close()
         self._partitions.clear()
         self._catalog.close()
+        self._ledger.close()
 
     def _table_dir(self, table_id: str) -> Path | None:
         return None if self._config.data_dir is None else self._config.data_dir / TABLES_DIR / table_id
@@ -222,12 +250,14 @@ class Cluster:
         entry = self._active(ns, table)
         meta = entry.meta
         encoded = encode_key(meta.key_schema, key)
+        if self._holds and hold_key(meta.table_id, encoded) in self._holds:
+            raise TransactionConflict(table)
         index = entry.partition_map.locate(encoded.hash)
         partition = self._partition(entry, index)
         if not meta.indexes:
             return partition.apply(meta.key_schema, encoded, mutation, self._config.clock())
         config = self._config
-        lsis = tuple(i for i in meta.indexes if not i.is_global)
+        lsis = _local_indexes(entry)
         result = partition.apply(
             meta.key_schema,
             encoded,
@@ -255,14 +285,152 @@ class Cluster:
         its items are held: single-item writes on them raise TransactionConflict, other transactions
         are cancelled with a TransactionConflict reason. No two actions may name the same item (the
         caller checks). Raises TableNotFound (before anything is held) and InvalidKey."""
-        raise NotImplementedError
+        txid = txid or uuid.uuid4().hex
+        planned = [self._locate(ns, action.table, action.key) for action in actions]
+        results = self._evaluate(actions, planned)
+        holds = [hold_key(entry.meta.table_id, key) for entry, _, key in planned]
+        self._holds.hold(txid, holds)
+        try:
+            return await self._commit_transaction(txid, planned, results)
+        finally:
+            self._holds.release(txid, holds)
 
     async def transact_get(self, ns: Namespace, gets: Sequence[TransactGet]) -> list[StoredItem | None]:
         """The items of `gets`, in order, read at one instant (never half of a write transaction). If any
         item is held by a write transaction in flight, raises TransactionCancelled with a
         TransactionConflict reason for each such read (None for the others). Raises TableNotFound and
         InvalidKey."""
-        raise NotImplementedError
+        planned = [self._locate(ns, get.table, get.key) for get in gets]
+        reasons: list[BaseException | None] = [
+            None if hold_key(entry.meta.table_id, key) not in self._holds else TransactionConflict(get.table)
+            for get, (entry, _, key) in zip(gets, planned, strict=True)
+        ]
+        if any(reason is not None for reason in reasons):
+            raise TransactionCancelled(reasons)
+        return [self._partition(entry, index).get(key) for entry, index, key in planned]
+
+    def _locate(self, ns: Namespace, table: str, key: Item) -> tuple[TableEntry, int, EncodedKey]:
+        """The table entry, partition index and encoded key of an item. Raises TableNotFound, InvalidKey."""
+        entry = self._active(ns, table)
+        encoded = encode_key(entry.meta.key_schema, key)
+        return entry, entry.partition_map.locate(encoded.hash), encoded
+
+    def _evaluate(
+        self, actions: Sequence[TransactWrite], planned: list[tuple[TableEntry, int, EncodedKey]]
+    ) -> list[WriteResult]:
+        """Step 1: run every action's mutation on its item's current version, writing nothing. The
+        outcomes, or TransactionCancelled with a reason per action."""
+        reasons: list[BaseException | None] = []
+        results: list[WriteResult] = []
+        growth: dict[tuple[str, int, bytes], int] = {}
+        for action, (entry, index, key) in zip(actions, planned, strict=True):
+            results.append(WriteResult(Outcome(False), None, None))
+            if hold_key(entry.meta.table_id, key) in self._holds:
+                reasons.append(TransactionConflict(entry.meta.name))
+                continue
+            partition = self._partition(entry, index)
+            stored = partition.get(key)
+            old_item = None if stored is None else decode_item(stored.data)
+            old_size = 0 if stored is None else stored.size
+            try:
+                outcome = action.mutation.apply(old_item)
+            except Exception as error:
+                reasons.append(error)
+                continue
+            new_item = outcome.new_item if outcome.write else None
+            if new_item is not None and encode_key(entry.meta.key_schema, new_item) != key:
+                raise InvalidKey("the new item's key attributes differ from the key it is written at")
+            results[-1] = WriteResult(outcome, old_item, None, old_size)
+            reasons.append(None)
+            lsis = _local_indexes(entry)
+            if outcome.write and lsis and self._config.item_collection_limit is not None:
+                new = (outcome.new_item, outcome.new_size)
+                change = collection_growth(
+                    entry.meta.key_schema, key, (old_item, old_size), new, lsis, self._config.sizer
+                )
+                collection = (entry.meta.table_id, key.hash, key.pk)
+                if collection not in growth:
+                    growth[collection] = partition.collection_size(key.hash, key.pk)
+                growth[collection] += change
+                if change > 0 and growth[collection] > self._config.item_collection_limit:
+                    reasons[-1] = ItemCollectionTooLarge("item collection size limit exceeded")
+        if any(reason is not None for reason in reasons):
+            raise TransactionCancelled(reasons)
+        return results
+
+    async def _commit_transaction(
+        self, txid: str, planned: list[tuple[TableEntry, int, EncodedKey]], evaluated: list[WriteResult]
+    ) -> list[WriteResult]:
+        """Steps 3-7 of storage/transactions.py for the evaluated writes; the results in action order."""
+        config = self._config
+        by_participant: dict[Participant, list[int]] = {}
+        entries: dict[str, TableEntry] = {}
+        for position, ((entry, index, _), result) in enumerate(zip(planned, evaluated, strict=True)):
+            if result.outcome.write:
+                entries[entry.meta.table_id] = entry
+                by_participant.setdefault((entry.meta.table_id, index), []).append(position)
+        writes = {
+            participant: [self._prepared_write(planned[i][2], evaluated[i].outcome) for i in positions]
+            for participant, positions in by_participant.items()
+        }
+        participants = list(by_participant)
+        if config.transaction_hold > 0:
+            await asyncio.sleep(config.transaction_hold)
+        ts = config.clock()
+        if len(participants) > 1:
+            self._ledger.begin(txid, participants, ts)
+            crash_point(config.crash_at, "begin")
+            try:
+                for number, (table_id, index) in enumerate(participants, 1):
+                    self._partition(entries[table_id], index).prepare(txid, writes[(table_id, index)])
+                    crash_point(config.crash_at, f"prepare:{number}")
+                    await asyncio.sleep(0)  # other requests run while the items are held
+            except BaseException:
+                for table_id, index in participants:
+                    self._partition(entries[table_id], index).abort(txid)
+                self._ledger.forget(txid)
+                raise
+            self._ledger.decide(txid)
+            crash_point(config.crash_at, "decide")
+        results = list(evaluated)
+        for number, participant in enumerate(participants, 1):
+            table_id, index = participant
+            entry = entries[table_id]
+            lsis = _local_indexes(entry)
+            partition = self._partition(entry, index)
+            prepared = None if len(participants) > 1 else writes[participant]
+            committed = partition.commit(txid, entry.meta.key_schema, ts, prepared, lsis, config.sizer)
+            for position, written in zip(by_participant[participant], committed, strict=True):
+                if written is not None:
+                    result = results[position] = replace(written, outcome=evaluated[position].outcome)
+                    if config.gsi_lag == 0 and len(lsis) < len(entry.meta.indexes):
+                        self._feed_write(entry, index, planned[position][2], result)
+            crash_point(config.crash_at, f"commit:{number}")
+        if len(participants) > 1:
+            self._ledger.forget(txid)
+        return results
+
+    @staticmethod
+    def _prepared_write(key: EncodedKey, outcome: Outcome) -> PreparedWrite:
+        data = None if outcome.new_item is None else encode_item(outcome.new_item)
+        return PreparedWrite(key, outcome.new_size, data)
+
+    def _recover_transactions(self) -> None:
+        """Finish what a killed process left of its write transactions: abort those not yet decided,
+        commit those decided (storage/transactions.py, Recovery)."""
+        entries = {entry.meta.table_id: entry for entry in self._catalog.entries()}
+        for txid, state, participants in self._ledger.pending():
+            for table_id, index in participants:
+                entry = entries.get(table_id)
+                if entry is None:  # the table was deleted since
+                    continue
+                partition = self._partition(entry, index)
+                if state == COMMITTED:
+                    schema, ts = entry.meta.key_schema, self._config.clock()
+                    partition.commit(txid, schema, ts, None, _local_indexes(entry), self._config.sizer)
+                else:
+                    partition.abort(txid)
+            self._ledger.forget(txid)
 
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:

@@ -8,6 +8,8 @@ Tables of the file:
 - `state`: one row with the live item count, total item size and the last lsn.
 - `lsi(idx, hash, pk, isk, sk, size, item)`: the table's local secondary index rows (`isk` the index sort
   key), changed in the same transaction as their item; `lsi_state` their count and size per index.
+- `intents(txid, seq, hash, pk, sk, size, new)`: the writes of cross-partition transactions prepared here
+  and not yet committed or aborted (storage/transactions.py); they change nothing until committed.
 
 Every write is one transaction (BEGIN IMMEDIATE … COMMIT) that reads the old item, runs the caller's
 `Mutation`, and writes the item row, the log record and the state row together, so the three never
@@ -21,7 +23,8 @@ boundary unchanged. SQL texts are constants so sqlite3's statement cache prepare
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from storage.api import (
@@ -31,6 +34,7 @@ from storage.api import (
     ItemCollectionTooLarge,
     KeySchema,
     Mutation,
+    Outcome,
     StoredItem,
     WriteResult,
 )
@@ -38,7 +42,7 @@ from storage.codec import decode_item, encode_item
 from storage.index_entries import index_entry
 from storage.keys import EncodedKey, encode_key
 from storage.log import ORIGIN_USER, LogRecord, checksum
-from storage.sqlite import open_database
+from storage.sqlite import open_database, write_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS items(
@@ -55,6 +59,9 @@ CREATE TABLE IF NOT EXISTS lsi(
     idx TEXT NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL, isk BLOB NOT NULL, sk BLOB NOT NULL,
     size INTEGER NOT NULL, item BLOB NOT NULL,
     PRIMARY KEY(idx, hash, pk, isk, sk)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS intents(
+    txid TEXT NOT NULL, seq INTEGER NOT NULL, hash INTEGER NOT NULL, pk BLOB NOT NULL, sk BLOB NOT NULL,
+    size INTEGER NOT NULL, new BLOB, PRIMARY KEY(txid, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS lsi_state(
     idx TEXT PRIMARY KEY, item_count INTEGER NOT NULL, size_bytes INTEGER NOT NULL) WITHOUT ROWID;
 """
@@ -80,10 +87,32 @@ _COLLECTION_SIZE = (
     "SELECT (SELECT coalesce(sum(size), 0) FROM items WHERE hash = ? AND pk = ?) + "
     "(SELECT coalesce(sum(size), 0) FROM lsi WHERE hash = ? AND pk = ?)"
 )
+_INSERT_INTENT = "INSERT INTO intents(txid, seq, hash, pk, sk, size, new) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_SELECT_INTENTS = "SELECT hash, pk, sk, size, new FROM intents WHERE txid = ? ORDER BY seq"
+_DELETE_INTENTS = "DELETE FROM intents WHERE txid = ?"
 _SELECT_LOG = (
     "SELECT lsn, ts, hash, pk, sk, old, new, origin, txid, checksum FROM log "
     "WHERE lsn > ? ORDER BY lsn LIMIT ?"
 )
+
+
+@dataclass(frozen=True)
+class PreparedWrite:
+    """A write of a transaction, decided but not applied: the item's new bytes (None deletes it) and size."""
+
+    key: EncodedKey
+    size: int
+    data: bytes | None
+
+
+@dataclass
+class _Tally:
+    """The partition's counters as a transaction in progress changes them (adopted on COMMIT)."""
+
+    item_count: int
+    size_bytes: int
+    last_lsn: int
+    lsi_stats: dict[str, tuple[int, int]]
 
 
 class Partition:
@@ -138,55 +167,161 @@ class Partition:
             if not outcome.write or new_data == old_data:
                 db.execute("ROLLBACK")
                 return WriteResult(outcome, old_item, None, old_size)
-            item_count, size_bytes = self.item_count, self.size_bytes
-            if old_data is not None:
-                item_count, size_bytes = item_count - 1, size_bytes - old_size
-            if outcome.new_item is None:
-                db.execute(_DELETE_ITEM, (key.hash, key.pk, key.sk))
-            else:
-                if encode_key(schema, outcome.new_item) != key:
-                    raise InvalidKey("the new item's key attributes differ from the key it is written at")
-                db.execute(_UPSERT_ITEM, (key.hash, key.pk, key.sk, outcome.new_size, new_data))
-                item_count, size_bytes = item_count + 1, size_bytes + outcome.new_size
-            lsi_stats = {}
-            if lsis:
-                assert sizer is not None
-                lsi_stats = self._update_lsis(schema, key, old_item, outcome.new_item, lsis, sizer)
-                if collection_limit is not None and outcome.new_item is not None:
-                    self._check_collection(key, outcome.new_size - old_size, collection_limit)
-            lsn = self.last_lsn + 1
-            crc = checksum(lsn, ts, key.hash, key.pk, key.sk, old_data, new_data, origin, txid)
-            db.execute(
-                _INSERT_LOG, (lsn, ts, key.hash, key.pk, key.sk, old_data, new_data, origin, txid, crc)
+            if outcome.new_item is not None and encode_key(schema, outcome.new_item) != key:
+                raise InvalidKey("the new item's key attributes differ from the key it is written at")
+            tally = self._tally()
+            self._write(
+                tally, schema, key, old_data, old_size, old_item, new_data, outcome.new_size, lsis, sizer
             )
-            db.execute(_UPDATE_STATE, (item_count, size_bytes, lsn))
+            if lsis and collection_limit is not None and outcome.new_item is not None:
+                self._check_collection(key, outcome.new_size - old_size, collection_limit)
+            self._append_log(tally, key, old_data, new_data, ts, origin, txid)
+            db.execute(_UPDATE_STATE, (tally.item_count, tally.size_bytes, tally.last_lsn))
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
                 db.execute("ROLLBACK")
             raise
-        self.item_count, self.size_bytes, self.last_lsn = item_count, size_bytes, lsn
-        self.lsi_stats.update(lsi_stats)
-        return WriteResult(outcome, old_item, lsn, old_size)
+        self._adopt(tally)
+        return WriteResult(outcome, old_item, tally.last_lsn, old_size)
+
+    # --- the participant's side of a write transaction (storage/transactions.py) ---
+    def prepare(self, txid: str, writes: Sequence[PreparedWrite]) -> None:
+        """Record the transaction's writes to this partition durably, without applying them."""
+        with write_transaction(self._db) as db:
+            db.executemany(
+                _INSERT_INTENT,
+                [(txid, seq, w.key.hash, w.key.pk, w.key.sk, w.size, w.data) for seq, w in enumerate(writes)],
+            )
+
+    def prepared(self) -> set[str]:
+        """The ids of the transactions with writes prepared here and neither committed nor aborted."""
+        return {txid for (txid,) in self._db.execute("SELECT DISTINCT txid FROM intents")}
+
+    def abort(self, txid: str) -> None:
+        """Forget the transaction's prepared writes (nothing if there are none)."""
+        with write_transaction(self._db) as db:
+            db.execute(_DELETE_INTENTS, (txid,))
+
+    def commit(
+        self,
+        txid: str,
+        schema: KeySchema,
+        ts: float,
+        writes: Sequence[PreparedWrite] | None = None,
+        lsis: tuple[IndexDef, ...] = (),
+        sizer: Callable[[Item], int] | None = None,
+    ) -> list[WriteResult | None]:
+        """Apply the transaction's writes in one local transaction, each with its log record (txid
+        `txid`), and drop its prepared writes. `writes` None: the writes prepared earlier (none if they
+        were committed already, so committing twice is harmless); otherwise these (a transaction with one
+        participant skips preparing). A result per write (None for a write that changed nothing)."""
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            if writes is None:
+                writes = [
+                    PreparedWrite(EncodedKey(h, pk, sk), size, data)
+                    for h, pk, sk, size, data in db.execute(_SELECT_INTENTS, (txid,))
+                ]
+                db.execute(_DELETE_INTENTS, (txid,))
+            tally = self._tally()
+            results: list[WriteResult | None] = []
+            for write in writes:
+                key = write.key
+                row = db.execute(_SELECT_ITEM, (key.hash, key.pk, key.sk)).fetchone()
+                old_data: bytes | None = None if row is None else row[0]
+                old_size: int = 0 if row is None else row[1]
+                if old_data == write.data:
+                    results.append(None)
+                    continue
+                old_item = None if old_data is None else decode_item(old_data)
+                self._write(
+                    tally, schema, key, old_data, old_size, old_item, write.data, write.size, lsis, sizer
+                )
+                self._append_log(tally, key, old_data, write.data, ts, ORIGIN_USER, txid)
+                new_item = None if write.data is None else decode_item(write.data)
+                outcome = Outcome(True, new_item, write.size)
+                results.append(WriteResult(outcome, old_item, tally.last_lsn, old_size))
+            db.execute(_UPDATE_STATE, (tally.item_count, tally.size_bytes, tally.last_lsn))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
+        self._adopt(tally)
+        return results
+
+    # --- the pieces of a write, inside the caller's SQLite transaction ---
+    def _tally(self) -> _Tally:
+        return _Tally(self.item_count, self.size_bytes, self.last_lsn, dict(self.lsi_stats))
+
+    def _adopt(self, tally: _Tally) -> None:
+        """Take the counters of a committed transaction."""
+        self.item_count, self.size_bytes, self.last_lsn = tally.item_count, tally.size_bytes, tally.last_lsn
+        self.lsi_stats = tally.lsi_stats
+
+    def _write(
+        self,
+        tally: _Tally,
+        schema: KeySchema,
+        key: EncodedKey,
+        old_data: bytes | None,
+        old_size: int,
+        old_item: Item | None,
+        new_data: bytes | None,
+        new_size: int,
+        lsis: tuple[IndexDef, ...],
+        sizer: Callable[[Item], int] | None,
+    ) -> None:
+        """Replace the item row (and its local index rows) and count the change in `tally`."""
+        db = self._db
+        if old_data is not None:
+            tally.item_count, tally.size_bytes = tally.item_count - 1, tally.size_bytes - old_size
+        if new_data is None:
+            db.execute(_DELETE_ITEM, (key.hash, key.pk, key.sk))
+        else:
+            db.execute(_UPSERT_ITEM, (key.hash, key.pk, key.sk, new_size, new_data))
+            tally.item_count, tally.size_bytes = tally.item_count + 1, tally.size_bytes + new_size
+        if lsis:
+            assert sizer is not None
+            new_item = None if new_data is None else decode_item(new_data)
+            self._update_lsis(tally.lsi_stats, schema, key, old_item, new_item, lsis, sizer)
+
+    def _append_log(
+        self,
+        tally: _Tally,
+        key: EncodedKey,
+        old_data: bytes | None,
+        new_data: bytes | None,
+        ts: float,
+        origin: str,
+        txid: str | None,
+    ) -> None:
+        lsn = tally.last_lsn = tally.last_lsn + 1
+        crc = checksum(lsn, ts, key.hash, key.pk, key.sk, old_data, new_data, origin, txid)
+        self._db.execute(
+            _INSERT_LOG, (lsn, ts, key.hash, key.pk, key.sk, old_data, new_data, origin, txid, crc)
+        )
 
     def _update_lsis(
         self,
+        stats: dict[str, tuple[int, int]],
         schema: KeySchema,
         key: EncodedKey,
         old_item: Item | None,
         new_item: Item | None,
         lsis: tuple[IndexDef, ...],
         sizer: Callable[[Item], int],
-    ) -> dict[str, tuple[int, int]]:
-        """Replace the item's local index rows (inside the caller's transaction); the new stats."""
+    ) -> None:
+        """Replace the item's local index rows (inside the caller's transaction), counting in `stats`."""
         db = self._db
-        stats: dict[str, tuple[int, int]] = {}
         for index in lsis:
             old = index_entry(old_item, index, schema, key, sizer)
             new = index_entry(new_item, index, schema, key, sizer)
             if old == new:
                 continue
-            count, size = self.lsi_stats.get(index.name, (0, 0))
+            count, size = stats.get(index.name, (0, 0))
             if old is not None:
                 db.execute(_DELETE_LSI, (index.name, key.hash, key.pk, old.key.sk, key.sk))
                 count, size = count - 1, size - old.size
@@ -196,7 +331,6 @@ class Partition:
                 count, size = count + 1, size + new.size
             db.execute(_UPSERT_LSI_STATE, (index.name, count, size))
             stats[index.name] = (count, size)
-        return stats
 
     def _check_collection(self, key: EncodedKey, growth: int, limit: int) -> None:
         if growth <= 0:
