@@ -81,6 +81,10 @@ def _setup_update(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue
     return _preloaded(dynamodb, options, "bench_update", extra={"c": {"N": "0"}})
 
 
+def _setup_transact(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
+    return _preloaded(dynamodb, options, "bench_transact", extra={"c": {"N": "0"}})
+
+
 def _setup_query(dynamodb: Any, options: SetupOptions) -> Mapping[str, LuaValue]:
     """`--preload` items (at least one partition key's worth) under partition keys of
     QUERY_ITEMS_PER_KEY items each, sort keys 0, 1, ..."""
@@ -158,6 +162,29 @@ function next_body()
   return '{"TableName":"' .. TABLE .. '","Key":{"pk":{"S":"' .. key .. '"}},'
     .. '"UpdateExpression":"SET #c = #c + :one","ConditionExpression":"attribute_exists(pk)",'
     .. '"ExpressionAttributeNames":{"#c":"c"},"ExpressionAttributeValues":{":one":{"N":"1"}}}'
+end
+""",
+        ),
+        Scenario(
+            name="transact",
+            operation="TransactWriteItems",
+            description="TransactWriteItems of two UpdateItems (`SET #c = #c - :one` / `+ :one`, each if "
+            "`attribute_exists(pk)`) on two preloaded items, a new pair per request (no conflicts)",
+            setup=_setup_transact,
+            # Pairs (2n, 2n+1) in request order, so the <= 16 requests in flight never share an item;
+            # a second wrk thread starts half-way through the items.
+            lua_next_body="""
+function update(key, sign)
+  return '{"Update":{"TableName":"' .. TABLE .. '","Key":{"pk":{"S":"' .. key .. '"}},'
+    .. '"UpdateExpression":"SET #c = #c ' .. sign .. ' :one","ConditionExpression":"attribute_exists(pk)",'
+    .. '"ExpressionAttributeNames":{"#c":"c"},"ExpressionAttributeValues":{":one":{"N":"1"}}}}'
+end
+
+function next_body()
+  local pairs = math.floor(ITEM_COUNT / 2)
+  local first = 2 * ((request_count + thread_id * math.floor(pairs / 2)) % pairs)
+  return '{"TransactItems":[' .. update(string.format(KEY_FORMAT, first), "-") .. ','
+    .. update(string.format(KEY_FORMAT, first + 1), "+") .. ']}'
 end
 """,
         ),

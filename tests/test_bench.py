@@ -94,6 +94,7 @@ CONSTANTS: dict[str, dict[str, LuaValue]] = {
     "put_gsi": {"TABLE": "bench_put_gsi", "PAYLOAD": "x" * 150},
     "get": {"TABLE": "bench_get", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
     "update": {"TABLE": "bench_update", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
+    "transact": {"TABLE": "bench_transact", "ITEM_COUNT": 50, "KEY_FORMAT": GET_KEY_FORMAT},
     "query": {"TABLE": "bench_query", "KEY_COUNT": 40, "KEY_FORMAT": QUERY_KEY_FORMAT, "LIMIT": PAGE_LIMIT},
     "scan": {"TABLE": "bench_scan", "LIMIT": PAGE_LIMIT},
 }
@@ -118,7 +119,13 @@ def test_scenario_sends_signed_valid_requests(ok_server: Recorder, name: str) ->
     # wrk counts completed requests; the server also saw those still in flight when wrk stopped.
     assert result.requests <= len(ok_server.requests) <= result.requests + QUICK.connections
     bodies = [json.loads(body) for _, body in ok_server.requests]
-    assert all(body["TableName"] == CONSTANTS[name]["TABLE"] for body in bodies)
+    tables = [
+        [action["Update"]["TableName"] for action in body["TransactItems"]]
+        if name == "transact"
+        else [body["TableName"]]
+        for body in bodies
+    ]
+    assert all(names == [CONSTANTS[name]["TABLE"]] * len(names) for names in tables)
     headers = ok_server.requests[0][0]
     assert headers["X-Amz-Target"] == f"DynamoDB_20120810.{scenario.operation}"
     assert headers["Content-Type"] == "application/x-amz-json-1.0"
@@ -136,6 +143,10 @@ def test_scenario_sends_signed_valid_requests(ok_server: Recorder, name: str) ->
     if name == "update":
         assert {body["UpdateExpression"] for body in bodies} == {"SET #c = #c + :one"}
         assert {body["ConditionExpression"] for body in bodies} == {"attribute_exists(pk)"}
+    if name == "transact":
+        pairs = [[action["Update"]["Key"]["pk"]["S"] for action in body["TransactItems"]] for body in bodies]
+        assert all(len(pair) == 2 and pair[0] != pair[1] for pair in pairs)
+        assert {key for pair in pairs for key in pair} == {GET_KEY_FORMAT % n for n in range(50)}
     if name == "query":
         assert {body["KeyConditionExpression"] for body in bodies} == {"pk = :pk"}
         assert {body["Limit"] for body in bodies} == {PAGE_LIMIT}
