@@ -14,7 +14,7 @@ A write transaction (`Cluster.transact_write`) runs in these steps:
 6. `commit:N`: participant N applies its intents in one local transaction (items, index rows, a log
    record per item carrying the transaction id) and drops them. All participants commit without the
    event loop running anything else in between, so no read in this process sees half of it.
-7. `forget`: the ledger row goes; the holds are released.
+7. `forget`: the holds are released; the ledger row goes with the next transaction's `begin`.
 
 Recovery (`Cluster.open`): a ledger row still PREPARING is aborted (its participants drop their intents);
 a COMMITTED one is committed again (a participant that already committed has no intents left, so this is
@@ -60,12 +60,22 @@ class Ledger:
 
     def __init__(self, path: Path | None) -> None:
         self._db = open_database(path, _SCHEMA)
+        # Transactions finished but still in the ledger: their rows go with the next `begin` (one
+        # SQLite transaction fewer per transaction; a finished row found by recovery is harmless).
+        self._finished: list[str] = []
 
     def close(self) -> None:
+        self._drop_finished()
         self._db.close()
+
+    def _drop_finished(self) -> None:
+        if self._finished:
+            self._db.executemany("DELETE FROM ledger WHERE txid = ?", [(txid,) for txid in self._finished])
+            self._finished.clear()
 
     def begin(self, txid: str, participants: list[Participant], ts: float) -> None:
         with write_transaction(self._db) as db:
+            self._drop_finished()
             db.execute(
                 "INSERT INTO ledger(txid, state, participants, ts) VALUES (?, ?, ?, ?)",
                 (txid, PREPARING, orjson.dumps(participants), ts),
@@ -77,14 +87,15 @@ class Ledger:
             db.execute("UPDATE ledger SET state = ? WHERE txid = ?", (COMMITTED, txid))
 
     def forget(self, txid: str) -> None:
-        with write_transaction(self._db) as db:
-            db.execute("DELETE FROM ledger WHERE txid = ?", (txid,))
+        """The transaction is finished (committed everywhere, or aborted everywhere)."""
+        self._finished.append(txid)
 
     def pending(self) -> Iterator[tuple[str, str, list[Participant]]]:
         """(txid, state, participants) of every transaction not forgotten, oldest first."""
         rows = self._db.execute("SELECT txid, state, participants FROM ledger ORDER BY ts").fetchall()
         for txid, state, participants in rows:
-            yield txid, state, [(table_id, index) for table_id, index in orjson.loads(participants)]
+            if txid not in self._finished:
+                yield txid, state, [(table_id, index) for table_id, index in orjson.loads(participants)]
 
 
 class Holds:
