@@ -31,7 +31,7 @@ def _client(server: Any) -> Any:
 def _write_all(client: Any, version: int) -> None:
     client.transact_write_items(
         TransactItems=[
-            {"Put": {"TableName": "t", "Item": {"pk": {"S": f"k{i}"}, "v": {"N": str(version)}}}}
+            {"Put": {"TableName": "txn", "Item": {"pk": {"S": f"k{i}"}, "v": {"N": str(version)}}}}
             for i in range(ITEMS)
         ]
     )
@@ -40,7 +40,7 @@ def _write_all(client: Any, version: int) -> None:
 def _versions(client: Any) -> set[str | None]:
     found = set()
     for i in range(ITEMS):
-        item = client.get_item(TableName="t", Key={"pk": {"S": f"k{i}"}}, ConsistentRead=True).get("Item")
+        item = client.get_item(TableName="txn", Key={"pk": {"S": f"k{i}"}}, ConsistentRead=True).get("Item")
         found.add(None if item is None else item["v"]["N"])
     return found
 
@@ -56,7 +56,7 @@ def test_a_server_killed_mid_commit_restarts_all_or_nothing(
     try:
         client = _client(server)
         client.create_table(
-            TableName="t",
+            TableName="txn",
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
             KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
             BillingMode="PAY_PER_REQUEST",

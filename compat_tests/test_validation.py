@@ -10,6 +10,7 @@ hitting those differences carry `reference_deviation`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -164,6 +165,30 @@ def test_empty_transaction(ddb: Any, raw: RawClient, operation: str) -> None:
     require_operation(raw, "".join(part.title() for part in operation.split("_")))
     message = detected(error("'[]'", "transactItems", "Member must have length greater than or equal to 1"))
     assert_validation(getattr(ddb, operation), message, TransactItems=[])
+
+
+@pytest.mark.reference_deviation(OWN_MESSAGES)
+@pytest.mark.parametrize(
+    ("operation", "action"),
+    [
+        (
+            "transact_write_items",
+            lambda i: {"Put": {"TableName": "compat-tx", "Item": {"pk": {"S": f"k{i}"}}}},
+        ),
+        ("transact_get_items", lambda i: {"Get": {"TableName": "compat-tx", "Key": {"pk": {"S": f"k{i}"}}}}),
+    ],
+)
+def test_more_than_100_transaction_actions(ddb: Any, raw: RawClient, operation: str, action: Any) -> None:
+    # AWS echoes the whole list (Java's toString of the request objects); the constraint is what matters.
+    require_operation(raw, "".join(part.title() for part in operation.split("_")))
+    found = client_error(getattr(ddb, operation), TransactItems=[action(i) for i in range(101)])
+    assert found["Code"] == "ValidationException"
+    assert re.fullmatch(
+        r"1 validation error detected: Value '\[.+\]' at 'transactItems' failed to satisfy constraint: "
+        r"Member must have length less than or equal to 100",
+        found["Message"],
+        re.DOTALL,
+    ), found["Message"]
 
 
 @pytest.mark.reference_deviation(OWN_MESSAGES)

@@ -3,7 +3,8 @@
 import app.operations.batch
 import app.operations.items
 import app.operations.query_scan
-import app.operations.tables  # noqa: F401
+import app.operations.tables
+import app.operations.transactions  # noqa: F401
 from app.operations.registry import REGISTRY, Context, Handler, operation
 
 __all__ = ["REGISTRY", "Context", "Handler", "operation"]

@@ -13,8 +13,10 @@ Local's order where those are silent):
    item's index key attributes, and a key already written by an earlier request of the batch
    ("Provided list of item keys contains duplicates", a put and a delete of one item included).
 
-Then the writes run one by one as unconditional PutItem/DeleteItem writes. None is ever left
-unprocessed locally (no throttling yet), so UnprocessedItems is always `{}`. ConsumedCapacity is one
+Then the writes run one by one as unconditional PutItem/DeleteItem writes. A write whose item is held
+by a write transaction in flight (storage's TransactionConflict) is not applied and comes back in
+UnprocessedItems, under the table name as sent, for the client to retry (AWS fails only that write, not
+the batch); nothing else is ever left unprocessed locally (no throttling yet). ConsumedCapacity is one
 entry per table with the sum of its writes (each charged on the larger of its old and new item, with
 its index writes); ItemCollectionMetrics (ReturnItemCollectionMetrics SIZE) lists, per table that has
 local secondary indexes, the item collection of every write.
@@ -38,7 +40,7 @@ from app.values.dialect import Dialect
 from app.values.index_keys import check_index_keys
 from app.values.keys import SCHEMA_MISMATCH, match_key_schema
 from app.values.size import check_item_size
-from storage.api import Item, KeySchema, TableMeta
+from storage.api import Item, KeySchema, TableMeta, TransactionConflict
 
 MAX_WRITES = 25
 TOO_MANY_WRITES = "Too many items requested for the BatchWriteItem call"
@@ -134,12 +136,18 @@ async def run_writes(ctx: Context, planned: list[TableWrites], request: Request)
     want_capacity = request.get("ReturnConsumedCapacity") in ("TOTAL", "INDEXES")
     consumption: list[tuple[str, Consumption]] = []
     metrics: dict[str, list[dict[str, Any]]] = {}
-    for table in planned:
+    unprocessed: dict[str, list[Any]] = {}
+    sent_items: Mapping[str, list[Any]] = request["RequestItems"]
+    for table, (sent_name, sent_writes) in zip(planned, sent_items.items(), strict=True):
         meta = table.meta
         units = Consumption()
         table_metrics = []
-        for plan in table.writes:
-            result = await ctx.cluster.apply(ctx.namespace, meta.name, plan.key, plan.write)
+        for plan, sent in zip(table.writes, sent_writes, strict=True):
+            try:
+                result = await ctx.cluster.apply(ctx.namespace, meta.name, plan.key, plan.write)
+            except TransactionConflict:
+                unprocessed.setdefault(sent_name, []).append(sent)
+                continue
             if want_capacity:
                 new_item = result.outcome.new_item if result.outcome.write else result.old_item
                 units = units + write_consumption(
@@ -152,7 +160,7 @@ async def run_writes(ctx: Context, planned: list[TableWrites], request: Request)
         consumption.append((meta.name, units))
         if table_metrics:
             metrics.setdefault(meta.name, []).extend(table_metrics)
-    response: Response = {"UnprocessedItems": {}}
+    response: Response = {"UnprocessedItems": unprocessed}
     capacity = consumed_capacity_list(request.get("ReturnConsumedCapacity"), consumption)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity

@@ -133,3 +133,25 @@ def write_consumption(
         if units:
             (global_ if index.is_global else local)[index.name] = units
     return Consumption(table, local, global_)
+
+
+# --- transactions ---------------------------------------------------------------------------------------
+
+TRANSACTION_FACTOR = 2
+
+
+def transactional(consumption: Consumption) -> Consumption:
+    """The units of a write done inside a transaction: twice those of the same write outside one, on the
+    table and on every index (AWS: a transaction performs two underlying writes per item, prepare and
+    commit)."""
+    return Consumption(
+        consumption.table * TRANSACTION_FACTOR,
+        {name: units * TRANSACTION_FACTOR for name, units in consumption.local_indexes.items()},
+        {name: units * TRANSACTION_FACTOR for name, units in consumption.global_indexes.items()},
+    )
+
+
+def transactional_read_units(size: int) -> float:
+    """The units of a transactional read of an item of `size` bytes (0: no item): two strongly consistent
+    reads, 2 units per 4 KB and at least 2. A ConditionCheck of TransactWriteItems costs the same."""
+    return TRANSACTION_FACTOR * read_units(size, consistent=True)

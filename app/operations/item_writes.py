@@ -60,11 +60,19 @@ class UpdateAction:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckAction:
+    """A transaction's ConditionCheck: whatever the item, nothing is written."""
+
+    def outcome(self, old_item: Item | None, key: Item) -> Outcome:
+        return Outcome(write=False)
+
+
+@dataclass(frozen=True, slots=True)
 class ItemWrite:
     """A conditional single-item write: the storage `Mutation` of PutItem, UpdateItem and DeleteItem."""
 
     key: Item
-    action: PutAction | DeleteAction | UpdateAction
+    action: PutAction | DeleteAction | UpdateAction | CheckAction
     condition: Condition | None = None
     return_old_on_failure: bool = False
     # The table's secondary indexes: a new item must not give their key attributes a wrong type.

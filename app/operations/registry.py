@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.clock import Clock
+from app.operations.idempotency import IdempotencyStore
 from app.settings import Settings
 from storage import Cluster
 from storage.api import Namespace
@@ -25,6 +26,8 @@ class Context:
     clock: Clock
     request_id: str
     host: str
+    # The server's ClientRequestToken store (the endpoint passes its own; a default suits tests).
+    idempotency: IdempotencyStore = field(default_factory=IdempotencyStore)
 
 
 Handler = Callable[[Request, Context], Awaitable[Response]]

@@ -10,7 +10,7 @@ Errors are rendered by `app.errors.render`, the only renderer.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import orjson
 
@@ -18,6 +18,7 @@ from app import errors
 from app.auth import CredentialStore, authenticate
 from app.clock import Clock
 from app.operations import REGISTRY, Context
+from app.operations.idempotency import IdempotencyStore
 from app.settings import Settings
 from app.shapes import validate
 from app.wire.http import (
@@ -59,6 +60,7 @@ class Services:
     clock: Clock
     credentials: CredentialStore
     cluster: Cluster | None = None
+    idempotency: IdempotencyStore = field(default_factory=IdempotencyStore)  # ClientRequestTokens seen
 
 
 class DynamoDBEndpoint:
@@ -165,6 +167,7 @@ class DynamoDBEndpoint:
             clock=services.clock,
             request_id=request_id,
             host=headers.get("host", ""),
+            idempotency=services.idempotency,
         )
         result = await handler(request, context)
         return orjson.dumps(result)
