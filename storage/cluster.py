@@ -51,6 +51,7 @@ from storage.catalog import ACTIVE, Catalog, TableEntry
 from storage.codec import decode_item, encode_item
 from storage.global_index import Change, GlobalIndexes
 from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
+from storage.log import ORIGIN_USER
 from storage.partition import Partition, PreparedWrite
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
 from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
@@ -243,10 +244,13 @@ class Cluster:
         encoded = encode_key(entry.meta.key_schema, key)
         return self._partition(entry, entry.partition_map.locate(encoded.hash)).get(encoded)
 
-    async def apply(self, ns: Namespace, table: str, key: Item, mutation: Mutation) -> WriteResult:
+    async def apply(
+        self, ns: Namespace, table: str, key: Item, mutation: Mutation, origin: str = ORIGIN_USER
+    ) -> WriteResult:
         """Run mutation.apply(old_item) inside the owning partition's transaction and commit its outcome,
-        the item change and its log record together. Raises TableNotFound, InvalidKey, or whatever the
-        mutation raises (after rolling back)."""
+        the item change and its log record together. `origin` goes into the log record (ORIGIN_USER,
+        or ORIGIN_TTL for the TTL sweeper's deletions). Raises TableNotFound, InvalidKey, or whatever
+        the mutation raises (after rolling back)."""
         entry = self._active(ns, table)
         meta = entry.meta
         encoded = encode_key(meta.key_schema, key)
@@ -255,7 +259,7 @@ class Cluster:
         index = entry.partition_map.locate(encoded.hash)
         partition = self._partition(entry, index)
         if not meta.indexes:
-            return partition.apply(meta.key_schema, encoded, mutation, self._config.clock())
+            return partition.apply(meta.key_schema, encoded, mutation, self._config.clock(), origin)
         config = self._config
         lsis = _local_indexes(entry)
         result = partition.apply(
@@ -263,6 +267,7 @@ class Cluster:
             encoded,
             mutation,
             config.clock(),
+            origin,
             lsis=lsis,
             sizer=config.sizer,
             collection_limit=config.item_collection_limit if lsis else None,

@@ -12,6 +12,7 @@ import zlib
 from dataclasses import dataclass
 
 ORIGIN_USER = "user"
+ORIGIN_TTL = "ttl"  # deleted by the TTL sweeper: its stream record names the service as the user
 
 _FIXED = struct.Struct(">qdq")
 _LENGTH = struct.Struct(">i")
