@@ -210,6 +210,59 @@ class TransactGet:
 
 
 @dataclass(frozen=True)
+class StreamInfo:
+    """One stream of a table: a table gets a new stream each time its stream is enabled.
+
+    `label` (unique per table, the creation time as `YYYY-MM-DDTHH:MM:SS.mmm` in UTC) identifies it, with
+    the table's name, within the namespace. `disabled_at` None: the stream is enabled. A stream's records
+    are the log records its table's partitions wrote while it was enabled.
+    """
+
+    table: str
+    label: str
+    created_at: float
+    disabled_at: float | None = None
+
+
+@dataclass(frozen=True)
+class ShardInfo:
+    """A shard of a stream: the log records of one partition with `start_after < lsn <= end` (`end` None:
+    the shard is open, its records go on). A partition's first shard has no parent; when a shard rolls
+    over (after `StorageConfig.shard_rollover` seconds) it is closed and its child takes the next lsns."""
+
+    shard_id: str
+    parent_shard_id: str | None
+    partition: int
+    start_after: int
+    end: int | None
+    created_at: float
+
+
+@dataclass(frozen=True)
+class StreamRecord:
+    """A change as a stream shows it: the log record's lsn, commit time, item images (JSON bytes, None when
+    absent), origin (ORIGIN_USER, ORIGIN_TTL, …) and transaction id."""
+
+    lsn: int
+    ts: float
+    old: bytes | None
+    new: bytes | None
+    origin: str
+    txid: str | None
+
+
+@dataclass(frozen=True)
+class ShardRead:
+    """Records of a shard after a position. `trimmed_through`: the last lsn of the shard that retention
+    has removed (records up to it can no longer be read; `start_after` of the shard when none). `drained`:
+    the shard is closed and nothing follows the records returned."""
+
+    records: list[StreamRecord]
+    trimmed_through: int
+    drained: bool
+
+
+@dataclass(frozen=True)
 class StorageConfig:
     """How the storage service is set up. `data_dir` None keeps everything in memory."""
 
@@ -226,6 +279,10 @@ class StorageConfig:
     # Seconds a write transaction holds its items between preparing and committing (a test aid that
     # makes conflicts with it observable; 0: only as long as the commit protocol takes).
     transaction_hold: float = 0.0
+    # Seconds a stream record (and a closed shard, and a disabled stream) stays readable (AWS: 24 hours).
+    stream_retention: float = 24 * 3600.0
+    # Seconds after which an open stream shard is closed and a child shard takes over (AWS: ~4 hours).
+    shard_rollover: float = 4 * 3600.0
     # Test-only fault injection: kill the process (SIGKILL) when a write transaction reaches this step of
     # its commit protocol (see storage/transactions.py for the names). None: never.
     crash_at: str | None = None
@@ -258,6 +315,10 @@ class ItemCollectionTooLarge(StorageError):
 class InvalidKey(StorageError):
     """A key (or a written item's key attributes) does not match the table's key schema, or a key value
     cannot be encoded. Callers validate keys first, so this signals a caller bug."""
+
+
+class StreamNotFound(StorageError):
+    """No stream (or shard) of that name, or it is past its retention."""
 
 
 class TransactionConflict(StorageError):

@@ -35,9 +35,12 @@ from storage.api import (
     Outcome,
     Page,
     PartitionInfo,
+    ShardInfo,
+    ShardRead,
     SortCondition,
     StorageConfig,
     StoredItem,
+    StreamInfo,
     TableMeta,
     TableNotFound,
     TableStats,
@@ -436,6 +439,35 @@ class Cluster:
                 else:
                     partition.abort(txid)
             self._ledger.forget(txid)
+
+    # --- streams ---
+    async def enable_stream(self, ns: Namespace, table: str) -> StreamInfo:
+        """Start a new stream of the table (the caller checks none is enabled): its shards start after
+        each partition's last lsn. Raises TableNotFound."""
+        raise NotImplementedError
+
+    async def disable_stream(self, ns: Namespace, table: str) -> StreamInfo | None:
+        """Disable the table's enabled stream (None if there is none): every open shard is closed at its
+        partition's last lsn; the stream stays readable for `stream_retention`. Raises TableNotFound."""
+        raise NotImplementedError
+
+    async def list_streams(self, ns: Namespace, table: str | None = None) -> list[StreamInfo]:
+        """The streams of the namespace (of one table, if named) that are enabled or still within their
+        retention, oldest first."""
+        raise NotImplementedError
+
+    async def stream_shards(self, ns: Namespace, table: str, label: str) -> list[ShardInfo]:
+        """The shards of a stream that hold records within retention, or are open, in creation order
+        (partitions in hash order, a parent before its child). Open shards older than `shard_rollover`
+        roll over first. Raises StreamNotFound."""
+        raise NotImplementedError
+
+    async def read_shard(
+        self, ns: Namespace, table: str, label: str, shard_id: str, after_lsn: int, limit: int
+    ) -> ShardRead:
+        """Up to `limit` records of the shard with lsn > after_lsn, in lsn order, within retention.
+        Raises StreamNotFound."""
+        raise NotImplementedError
 
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:
