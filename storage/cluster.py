@@ -41,6 +41,8 @@ from storage.api import (
     StorageConfig,
     StoredItem,
     StreamInfo,
+    StreamNotFound,
+    StreamRecord,
     TableMeta,
     TableNotFound,
     TableStats,
@@ -58,6 +60,7 @@ from storage.log import ORIGIN_USER
 from storage.partition import Partition, PreparedWrite
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
 from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
+from storage.streams import STREAMS_FILE, StreamStore
 from storage.transactions import (
     COMMITTED,
     LEDGER_FILE,
@@ -97,11 +100,18 @@ def segment_range(segment: int, total_segments: int) -> tuple[int, int]:
 
 
 class Cluster:
-    def __init__(self, config: StorageConfig, catalog: Catalog, ledger: Ledger | None = None) -> None:
+    def __init__(
+        self,
+        config: StorageConfig,
+        catalog: Catalog,
+        ledger: Ledger | None = None,
+        streams: StreamStore | None = None,
+    ) -> None:
         self._config = config
         self._catalog = catalog
         # The coordinator's record of write transactions in flight, and the items they hold.
         self._ledger = ledger or Ledger(None)
+        self._streams = streams or StreamStore(None)
         self._holds = Holds()
         # Open partitions by table id; files of existing tables are opened on first use.
         self._partitions: dict[str, list[Partition | None]] = {}
@@ -116,7 +126,8 @@ class Cluster:
             return cls(config, Catalog(None, config.clock))
         (config.data_dir / TABLES_DIR).mkdir(parents=True, exist_ok=True)
         catalog = Catalog(config.data_dir / CATALOG_FILE, config.clock)
-        cluster = cls(config, catalog, Ledger(config.data_dir / LEDGER_FILE))
+        ledger = Ledger(config.data_dir / LEDGER_FILE)
+        cluster = cls(config, catalog, ledger, StreamStore(config.data_dir / STREAMS_FILE))
         live = cluster._catalog.table_ids(ACTIVE)
         for table_dir in (config.data_dir / TABLES_DIR).iterdir():
             if table_dir.name not in live:
@@ -135,6 +146,7 @@ class Cluster:
         self._partitions.clear()
         self._catalog.close()
         self._ledger.close()
+        self._streams.close()
 
     def _table_dir(self, table_id: str) -> Path | None:
         return None if self._config.data_dir is None else self._config.data_dir / TABLES_DIR / table_id
@@ -214,6 +226,7 @@ class Cluster:
         The data goes at once either way; item calls on a DELETING table raise TableNotFound."""
         entry = self._catalog.delete(ns, name, linger_until)
         self._drop_partitions(entry.meta.table_id)
+        self._streams.drop_table(entry.meta.table_id)
         return entry.meta
 
     async def table_stats(self, ns: Namespace, name: str) -> TableStats:
@@ -441,33 +454,77 @@ class Cluster:
             self._ledger.forget(txid)
 
     # --- streams ---
+    def _last_lsns(self, entry: TableEntry) -> list[int]:
+        return [self._partition(entry, p).last_lsn for p in range(entry.meta.partition_count)]
+
     async def enable_stream(self, ns: Namespace, table: str) -> StreamInfo:
         """Start a new stream of the table (the caller checks none is enabled): its shards start after
         each partition's last lsn. Raises TableNotFound."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        return self._streams.enable(entry.meta.table_id, table, self._last_lsns(entry), self._config.clock())
 
     async def disable_stream(self, ns: Namespace, table: str) -> StreamInfo | None:
         """Disable the table's enabled stream (None if there is none): every open shard is closed at its
         partition's last lsn; the stream stays readable for `stream_retention`. Raises TableNotFound."""
-        raise NotImplementedError
+        entry = self._active(ns, table)
+        return self._streams.disable(entry.meta.table_id, self._last_lsns(entry), self._config.clock())
 
     async def list_streams(self, ns: Namespace, table: str | None = None) -> list[StreamInfo]:
         """The streams of the namespace (of one table, if named) that are enabled or still within their
         retention, oldest first."""
-        raise NotImplementedError
+        names = self._catalog.names(ns) if table is None else [table]
+        table_ids = []
+        for name in names:
+            try:
+                table_ids.append(self._active(ns, name).meta.table_id)
+            except TableNotFound:
+                continue
+        return self._streams.streams(table_ids, self._config.clock() - self._config.stream_retention)
+
+    def _stream_entry(self, ns: Namespace, table: str, label: str) -> TableEntry:
+        """The table of a stream that exists and is within retention. Raises StreamNotFound."""
+        try:
+            entry = self._active(ns, table)
+        except TableNotFound:
+            raise StreamNotFound(label) from None
+        stream = self._streams.stream(entry.meta.table_id, label)
+        cutoff = self._config.clock() - self._config.stream_retention
+        if stream is None or (stream.disabled_at is not None and stream.disabled_at <= cutoff):
+            raise StreamNotFound(label)
+        return entry
 
     async def stream_shards(self, ns: Namespace, table: str, label: str) -> list[ShardInfo]:
         """The shards of a stream that hold records within retention, or are open, in creation order
         (partitions in hash order, a parent before its child). Open shards older than `shard_rollover`
         roll over first. Raises StreamNotFound."""
-        raise NotImplementedError
+        entry = self._stream_entry(ns, table, label)
+        config, table_id = self._config, entry.meta.table_id
+        now = config.clock()
+        self._streams.roll_over(table_id, label, self._last_lsns(entry), now - config.shard_rollover, now)
+        return self._streams.shards(table_id, label, now - config.stream_retention)
 
     async def read_shard(
         self, ns: Namespace, table: str, label: str, shard_id: str, after_lsn: int, limit: int
     ) -> ShardRead:
         """Up to `limit` records of the shard with lsn > after_lsn, in lsn order, within retention.
         Raises StreamNotFound."""
-        raise NotImplementedError
+        entry = self._stream_entry(ns, table, label)
+        shard = self._streams.shard(entry.meta.table_id, label, shard_id)
+        if shard is None:
+            raise StreamNotFound(shard_id)
+        partition = self._partition(entry, shard.partition)
+        cutoff = self._config.clock() - self._config.stream_retention
+        trimmed = partition.last_lsn_before(shard.start_after, cutoff)
+        if shard.end is not None:
+            trimmed = min(trimmed, shard.end)
+        position = max(after_lsn, trimmed, shard.start_after)
+        last = shard.end if shard.end is not None else partition.last_lsn
+        records = [
+            StreamRecord(r.lsn, r.ts, r.old, r.new, r.origin, r.txid)
+            for r in partition.read_log(position, min(limit, max(0, last - position)))
+        ]
+        reached = records[-1].lsn if records else position
+        return ShardRead(records, trimmed, shard.end is not None and reached >= shard.end)
 
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:

@@ -90,6 +90,8 @@ _COLLECTION_SIZE = (
 _INSERT_INTENT = "INSERT INTO intents(txid, seq, hash, pk, sk, size, new) VALUES (?, ?, ?, ?, ?, ?, ?)"
 _SELECT_INTENTS = "SELECT hash, pk, sk, size, new FROM intents WHERE txid = ? ORDER BY seq"
 _DELETE_INTENTS = "DELETE FROM intents WHERE txid = ?"
+_FIRST_LOG_TS = "SELECT ts FROM log WHERE lsn > ? ORDER BY lsn LIMIT 1"
+_LAST_LSN_BEFORE = "SELECT max(lsn) FROM log WHERE lsn > ? AND ts < ?"
 _SELECT_LOG = (
     "SELECT lsn, ts, hash, pk, sk, old, new, origin, txid, checksum FROM log "
     "WHERE lsn > ? ORDER BY lsn LIMIT ?"
@@ -357,6 +359,15 @@ class Partition:
         finally:
             db.execute("COMMIT")
         return last_lsn, items
+
+    def last_lsn_before(self, after_lsn: int, ts: float) -> int:
+        """The last lsn > after_lsn whose record was committed before `ts` (after_lsn when there is none):
+        where a retention that drops records older than `ts` leaves off."""
+        first = self._db.execute(_FIRST_LOG_TS, (after_lsn,)).fetchone()
+        if first is None or first[0] >= ts:
+            return after_lsn  # the usual case, answered from one row
+        (lsn,) = self._db.execute(_LAST_LSN_BEFORE, (after_lsn, ts)).fetchone()
+        return int(lsn)
 
     def read_log(self, after_lsn: int, limit: int) -> list[LogRecord]:
         """Up to `limit` log records with lsn > after_lsn, in lsn order."""
