@@ -526,6 +526,29 @@ class Cluster:
         reached = records[-1].lsn if records else position
         return ShardRead(records, trimmed, shard.end is not None and reached >= shard.end)
 
+    async def trim_logs(self) -> int:
+        """Delete the log records no consumer needs any more; how many. A partition's record is kept while
+        a global index has not applied it (committed cursors: pending group commits are flushed first)
+        or a stream of its table that is within retention may still read it (committed less than
+        `stream_retention` ago). Called periodically by the server."""
+        self._flush_globals()
+        now = self._config.clock()
+        cutoff = now - self._config.stream_retention
+        trimmed = 0
+        for entry in self._catalog.entries():
+            streamed = bool(self._streams.streams([entry.meta.table_id], cutoff))
+            store = self._globals_of(entry) if _global_indexes(entry) else None
+            for p in range(entry.meta.partition_count):
+                partition = self._partition(entry, p)
+                through = partition.last_lsn
+                if store is not None:
+                    through = min([through, *(store.cursor(i.name, p) for i in _global_indexes(entry))])
+                if streamed:
+                    through = min(through, partition.last_lsn_before(0, cutoff))
+                if through > 0:
+                    trimmed += partition.trim_log(through)
+        return trimmed
+
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:
         """The index (None: the table), its row source and its key schema (a local index's partition key

@@ -369,6 +369,14 @@ class Partition:
         (lsn,) = self._db.execute(_LAST_LSN_BEFORE, (after_lsn, ts)).fetchone()
         return int(lsn)
 
+    def trim_log(self, through_lsn: int) -> int:
+        """Delete the log records with lsn <= through_lsn (state.last_lsn keeps the counter); how many."""
+        (first,) = self._db.execute("SELECT min(lsn) FROM log").fetchone()
+        if first is None or first > through_lsn:
+            return 0
+        with write_transaction(self._db) as db:
+            return db.execute("DELETE FROM log WHERE lsn <= ?", (through_lsn,)).rowcount
+
     def read_log(self, after_lsn: int, limit: int) -> list[LogRecord]:
         """Up to `limit` log records with lsn > after_lsn, in lsn order."""
         return [LogRecord(*row) for row in self._db.execute(_SELECT_LOG, (after_lsn, limit))]

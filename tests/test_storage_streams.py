@@ -11,6 +11,7 @@ import pytest
 
 from storage import Cluster
 from storage.api import (
+    IndexDef,
     Item,
     KeyAttribute,
     KeySchema,
@@ -179,4 +180,37 @@ async def test_a_transaction_is_a_record_per_item_and_ttl_deletes_keep_their_ori
     assert ttl.new is None and ttl.old is not None
     await cluster.delete_table(NS, "t")
     assert await cluster.list_streams(NS) == []
+    await cluster.close()
+
+
+async def test_the_log_is_trimmed_of_what_no_stream_or_index_needs() -> None:
+    clock = Clock()
+    cluster = await Cluster.open(StorageConfig(None, clock, 2, shard_rollover=HOUR, gsi_lag=60.0))
+    gsi = IndexDef("by_v", True, KeySchema(KeyAttribute("v", "N")), None)
+    await cluster.create_table(NS, "t", SCHEMA, {}, indexes=(gsi,))
+    await cluster.create_table(NS, "plain", SCHEMA, {})
+    for i in range(10):
+        await cluster.apply(NS, "t", key(i), Put(item(i, i)))
+        await cluster.apply(NS, "plain", key(i), Put(item(i, i)))
+    # The lagging index has applied nothing yet: only the plain table's log goes.
+    assert await cluster.trim_logs() == 10
+    clock.now += 61
+    await cluster.pump_indexes()
+    assert await cluster.trim_logs() == 10
+    assert len((await cluster.query(NS, "t", "by_v", {"N": "3"}, None)).items) == 1
+    # A stream keeps 24 hours of records.
+    stream = await cluster.enable_stream(NS, "plain")
+    for i in range(5):
+        await cluster.apply(NS, "plain", key(i), Put(item(i, 100 + i)))
+    assert await cluster.trim_logs() == 0
+    clock.now += 25 * HOUR
+    await cluster.apply(NS, "plain", key(0), Put(item(0, 7)))
+    assert await cluster.trim_logs() == 5
+    shards = await cluster.stream_shards(NS, "plain", stream.label)
+    records = [
+        r
+        for s in shards
+        for r in (await cluster.read_shard(NS, "plain", stream.label, s.shard_id, 0, 10)).records
+    ]
+    assert [orjson.loads(r.new or b"{}")["v"]["N"] for r in records] == ["7"]
     await cluster.close()
