@@ -3,6 +3,7 @@
 import app.operations.batch
 import app.operations.items
 import app.operations.query_scan
+import app.operations.statements
 import app.operations.tables
 import app.operations.transactions  # noqa: F401
 from app.operations.registry import REGISTRY, Context, Handler, operation
