@@ -29,14 +29,13 @@ SELECT list) or `{}`. ConsumedCapacity is TransactWriteItems' and TransactGetIte
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from app.errors import (
     IdempotentParameterMismatchException,
     TransactionCanceledException,
     ValidationException,
 )
-from app.expressions import Projection
 from app.operations.batch_common import consumed_capacity_list
 from app.operations.capacity import Consumption
 from app.operations.idempotency import idempotent
@@ -177,9 +176,7 @@ async def _reads(
         if key is None:
             raise _failed(item.index, ValidationException(SELECT_NEEDS_KEY))
         distinct.add(meta, key)
-        # run_gets projects with `.apply(item)`; a SELECT list has the same interface (and PartiQL's names).
-        projection = cast("Projection | None", item.compiled.select)
-        planned.append(PlannedGet(meta, key, projection))
+        planned.append(PlannedGet(meta, key, item.compiled.select))
         reasons.append(None)
     if any(reason is not None for reason in reasons):
         raise cancellation(list(reasons))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -55,11 +55,17 @@ class CheckedGet:
     projection: Projection | None
 
 
+class ItemProjection(Protocol):
+    """What a planned Get projects its item with: a ProjectionExpression, or a PartiQL SELECT list."""
+
+    def apply(self, item: Item) -> Item: ...
+
+
 @dataclass(frozen=True)
 class PlannedGet:
     meta: TableMeta
     key: Item  # in key-schema order
-    projection: Projection | None
+    projection: ItemProjection | None
 
 
 def _check_get(get: Mapping[str, Any]) -> CheckedGet:
