@@ -36,8 +36,6 @@ from app.errors import (
     TransactionCanceledException,
     ValidationException,
 )
-from app.operations.batch_common import consumed_capacity_list
-from app.operations.capacity import Consumption
 from app.operations.idempotency import idempotent
 from app.operations.registry import Context, Request, Response
 from app.operations.statement_writes import item_write
@@ -51,7 +49,7 @@ from app.operations.transact_write import (
     cancel_for_invalid,
     commit_transaction,
 )
-from app.operations.transactions import NOTHING, WriteSummary, summarize
+from app.operations.transactions import NOTHING, WriteSummary, summarize, summary_capacity
 from app.partiql import ast, parse, parse_syntax
 from app.partiql.keys import MANDATORY_KEYS, single_item
 from app.partiql.plans import (
@@ -212,11 +210,7 @@ async def run_transaction(request: Request, ctx: Context) -> Response:
     except IdempotentParameterMismatchException:
         raise IdempotentParameterMismatchException(TOKEN_MISMATCH) from None
     out: Response = {"Responses": []}
-    if repeated:
-        per_table = [(table, Consumption(table=units)) for table, units in summary.read_units]
-    else:
-        per_table = list(summary.consumption)
-    capacity = consumed_capacity_list(mode, per_table)
+    capacity = summary_capacity(mode, summary, repeated)
     if capacity is not None:
         out["ConsumedCapacity"] = capacity
     return out

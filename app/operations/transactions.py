@@ -80,14 +80,19 @@ async def _run_writes(ctx: Context, checked: list[CheckedAction], detailed: bool
     return summarize(actions, results) if detailed else NOTHING
 
 
-async def _write_response(request: Request, ctx: Context, summary: WriteSummary, repeated: bool) -> Response:
-    response: Response = {}
-    mode = request.get("ReturnConsumedCapacity")
+def summary_capacity(mode: str | None, summary: WriteSummary, repeated: bool) -> list[dict[str, Any]] | None:
+    """The ConsumedCapacity of a write transaction's response (None when not asked for): its write
+    units, or for a repeat answered from its ClientRequestToken what reading the items costs."""
     if repeated:
         per_table = [(table, Consumption(table=units)) for table, units in summary.read_units]
     else:
         per_table = list(summary.consumption)
-    capacity = consumed_capacity_list(mode, per_table)
+    return consumed_capacity_list(mode, per_table)
+
+
+async def _write_response(request: Request, ctx: Context, summary: WriteSummary, repeated: bool) -> Response:
+    response: Response = {}
+    capacity = summary_capacity(request.get("ReturnConsumedCapacity"), summary, repeated)
     if capacity is not None:
         response["ConsumedCapacity"] = capacity
     if request.get("ReturnItemCollectionMetrics") == "SIZE" and summary.collections:
