@@ -2,9 +2,11 @@
 
 import app.operations.batch
 import app.operations.items
+import app.operations.limits
 import app.operations.query_scan
 import app.operations.statements
 import app.operations.tables
+import app.operations.tags
 import app.operations.transactions  # noqa: F401
 from app.operations.registry import REGISTRY, Context, Handler, operation
 

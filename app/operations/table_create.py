@@ -18,7 +18,6 @@ from app.operations.table_options import (
     check_on_demand_quota,
     check_on_demand_range,
     check_sse,
-    check_tags,
     initial_warm,
 )
 from app.operations.table_schema_rules import check_index_key_schemas, check_schema
@@ -31,6 +30,7 @@ from app.operations.table_spec import (
     spec_index_defs,
 )
 from app.operations.table_throughput import check_table_maximum
+from app.operations.tag_rules import check_tags
 from storage.api import TableExists, TableStats
 
 # Default quota of tables per account and region.

@@ -21,7 +21,8 @@ Spec keys:
   table_class, table_class_at            the class set explicitly (None: never set) and when
   table_class_changes                    times of the class changes (30-day quota)
   deletion_protection                    bool
-  tags, resource_policy                  as given to CreateTable
+  tags                                   [{Key, Value}]: CreateTable's, then TagResource / UntagResource's
+  resource_policy                        as given to CreateTable
   ready_at                               end of CREATING
   updating_until, updating               end and kind of UPDATING (see table_update_parts)
   stream_operation                       "ENABLE" | "DISABLE" while a stream change is in progress
