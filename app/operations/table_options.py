@@ -5,7 +5,6 @@ checked with AWS's messages and turned into the spec's form.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from typing import Any
 
@@ -23,9 +22,6 @@ ON_DEMAND_WARM_HELP = (
     "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/"
     "on-demand-capacity-mode.html#on-demand-capacity-mode-initial"
 )
-MAX_TAGS = 50
-TAG_KEY_MAX, TAG_VALUE_MAX = 128, 256
-_TAG_EXTRA_CHARS = frozenset("_.:/=+-@")
 AWS_MANAGED_KEY_ALIAS = "alias/aws/dynamodb"
 
 
@@ -154,28 +150,3 @@ def check_sse(sse: dict[str, Any] | None, ns: Namespace) -> dict[str, Any] | Non
     if enabled is None and kind is None:
         return None
     return {"SSEType": "KMS", "KMSMasterKeyArn": kms_key_arn(key_id, ns)}
-
-
-def _tag_text_valid(text: str, limit: int) -> bool:
-    if len(text) > limit:
-        return False
-    return all(unicodedata.category(char)[0] in "LZN" or char in _TAG_EXTRA_CHARS for char in text)
-
-
-def check_tags(tags: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Tags as CreateTable accepts them (the same rules as TagResource)."""
-    if len(tags) > MAX_TAGS:
-        raise ValidationException("Number of Tags exceed the current limit for the provided ResourceArn")
-    seen: set[str] = set()
-    for tag in tags:
-        key, value = tag["Key"], tag["Value"]
-        if key.startswith("aws:"):
-            raise ValidationException(f"Tag Key cannot be prefixed with aws:, Key: {key}")
-        if not key or not _tag_text_valid(key, TAG_KEY_MAX):
-            raise ValidationException(f"The Tag Key provided is invalid, Key: {key}")
-        if not _tag_text_valid(value, TAG_VALUE_MAX):
-            raise ValidationException(f"The Tag Value provided is invalid, Value: {value}")
-        if key in seen:
-            raise ValidationException(f"Duplicate Tag Keys provided as input: Duplicate Tag Key found {key}")
-        seen.add(key)
-    return [{"Key": t["Key"], "Value": t["Value"]} for t in tags]
