@@ -20,12 +20,6 @@ from compat_tests.helpers import error_of, validation
 pytestmark = pytest.mark.reference_deviation(
     "DynamoDB Local does not implement tagging (UnknownOperationException)"
 )
-# Messages AWS gives from its own tag rules where botocore's model states Coral constraints (lengths,
-# required members); localddb still answers these with the model's Coral violation.
-NEEDS_SHAPES = pytest.mark.xfail(
-    strict=True,
-    reason="app/shapes applies botocore's Tag / ResourceArn constraints that AWS's tagging does not",
-)
 INVALID = "One or more parameter values were invalid: "
 TOO_MANY = "Number of Tags exceed the current limit for the provided ResourceArn"
 HASH = {
@@ -174,24 +168,21 @@ TAG_ERRORS = [
         [{"Key": "k" * 129, "Value": "v"}],
         f"The Tag Key provided is invalid, Key: {'k' * 129}",
         id="key-129",
-        marks=NEEDS_SHAPES,
     ),
     pytest.param(
         [{"Key": "k", "Value": "v" * 257}],
         f"The Tag Value provided is invalid, Value: {'v' * 257}",
         id="value-257",
-        marks=NEEDS_SHAPES,
     ),
     pytest.param(
         [{"Key": "", "Value": "v"}],
         "The Tag Key provided is invalid, Key: ",
         id="empty-key",
-        marks=NEEDS_SHAPES,
     ),
     pytest.param(
-        [{"Key": "k"}], "The Tag Value provided is invalid, Value: null", id="no-value", marks=NEEDS_SHAPES
+        [{"Key": "k"}], "The Tag Value provided is invalid, Value: null", id="no-value"
     ),
-    pytest.param([{}], "The Tag Key provided is invalid, Key: null", id="empty-tag", marks=NEEDS_SHAPES),
+    pytest.param([{}], "The Tag Key provided is invalid, Key: null", id="empty-tag"),
 ]
 
 
@@ -209,9 +200,9 @@ UNTAG_ERRORS = [
     pytest.param([f"k{i}" for i in range(51)], TOO_MANY, id="fifty-one"),
     pytest.param(["kept", "aws:x"], "Tag Key cannot be prefixed with aws:, Key: aws:x", id="aws"),
     pytest.param(["kept", "a|b"], "The Tag Key provided is invalid, Key: a|b", id="pipe"),
-    pytest.param([""], "The Tag Key provided is invalid, Key: ", id="empty", marks=NEEDS_SHAPES),
+    pytest.param([""], "The Tag Key provided is invalid, Key: ", id="empty"),
     pytest.param(
-        ["k" * 129], f"The Tag Key provided is invalid, Key: {'k' * 129}", id="129", marks=NEEDS_SHAPES
+        ["k" * 129], f"The Tag Key provided is invalid, Key: {'k' * 129}", id="129"
     ),
 ]
 
@@ -286,7 +277,6 @@ def test_arn_is_checked_before_the_tags(ddb: Any, untouched: tuple[str, str]) ->
     )
 
 
-@NEEDS_SHAPES
 def test_missing_resource_arn(ddb: Any) -> None:
     assert validation(ddb.list_tags_of_resource) == "Invalid TableArn"
 

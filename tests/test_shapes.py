@@ -428,8 +428,9 @@ def test_list_length_and_element_paths() -> None:
     assert validation_message("GetItem", {**TABLE, "Key": {}, "AttributesToGet": []}) == one_error(
         "'[]'", "attributesToGet", "Member must have length greater than or equal to 1"
     )
-    assert validation_message("UntagResource", {"ResourceArn": "arn", "TagKeys": ["ok", ""]}) == one_error(
-        "''", "tagKeys.2.member", "Member must have length greater than or equal to 1"
+    statements = {"Statements": [{"Statement": "ok"}, {"Statement": ""}]}
+    assert validation_message("BatchExecuteStatement", statements) == one_error(
+        "''", "statements.2.member.statement", "Member must have length greater than or equal to 1"
     )
     body = {
         "TableName": "abc",

@@ -33,6 +33,11 @@ SERVER_CONSTRAINTS: dict[tuple[str, str], dict[str, int]] = {
     ("CreateTableInput", "KeySchema"): {"max": 2},
 }
 
+# Constraints of botocore's model that AWS leaves to the operation: tagging checks tags itself ("The Tag
+# Key provided is invalid, Key: null" where the model would say "Member must not be null").
+UNCHECKED_REQUIRED: dict[str, tuple[str, ...]] = {"Tag": ("Key", "Value")}
+UNCHECKED_LENGTHS = frozenset({"TagKeyString", "TagValueString"})
+
 # Members added to an input after the 2012 API, which AWS's model appends where botocore interleaves
 # them. It decides the order of members that fall in the same HashMap bucket (AWS reports Query's
 # `returnConsumedCapacity` before `queryFilter`, which share one).
@@ -139,10 +144,13 @@ def _insertion_order(name: str, members: list[str]) -> list[str]:
 
 def _shape(name: str, raw: dict[str, Any]) -> Shape:
     kind = raw["type"]
+    if name in UNCHECKED_LENGTHS:
+        raw = {k: v for k, v in raw.items() if k not in ("min", "max")}
     constraints = _constraints(kind, raw)
     if kind == "structure":
         names = list(raw.get("members", {}))
         required = set(raw.get("required", ())) | set(SERVER_REQUIRED.get(name, ()))
+        required -= set(UNCHECKED_REQUIRED.get(name, ()))
         by_path = {lower_first(member): member for member in names}
         ordered = hashmap_order([lower_first(member) for member in _insertion_order(name, names)])
         members = tuple(

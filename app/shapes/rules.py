@@ -28,11 +28,16 @@ _BATCH_OPERATIONS = frozenset({"BatchGetItem", "BatchWriteItem"})
 _NAME_ONLY_OPERATIONS = frozenset({"CreateTable"})
 
 
+_TAG_OPERATIONS = frozenset({"TagResource", "UntagResource", "ListTagsOfResource"})
+
+
 def before_model(operation: str, body: dict[str, Any]) -> None:
     if operation == "CreateTable" and body.get("TableName") is None:
         raise ValidationException("The parameter 'TableName' is required but was not present in the request")
     if operation in _BATCH_OPERATIONS and not body.get("RequestItems"):
         raise ValidationException(f"The requestItems parameter is required for {operation}")
+    if operation in _TAG_OPERATIONS and body.get("ResourceArn") is None:
+        raise ValidationException("Invalid TableArn")
 
 
 def _name_errors(name: str) -> list[str]:
