@@ -1,6 +1,6 @@
 """The optional parts of a table that CreateTable and UpdateTable share: billing mode and capacity
-(provisioned, on-demand maximums, warm throughput), streams, server-side encryption and tags, each
-checked with AWS's messages and turned into the spec's form.
+(provisioned, on-demand maximums, warm throughput), streams and server-side encryption, each checked
+with AWS's messages and turned into the spec's form (tags: app/operations/tag_rules.py).
 """
 
 from __future__ import annotations
