@@ -75,6 +75,39 @@ def parser(defaults: Settings) -> argparse.ArgumentParser:
         "step of its commit protocol (storage/transactions.py)",
     )
     serve.add_argument(
+        "--ttl-interval",
+        type=float,
+        metavar="S",
+        help="seconds between two sweeps that delete expired items of tables with TTL enabled "
+        f"(default {defaults.ttl_interval}; 0: never)",
+    )
+    serve.add_argument(
+        "--ttl-cooldown",
+        type=float,
+        metavar="S",
+        help="seconds after an UpdateTimeToLive during which the next one is refused, as on AWS "
+        f"(default {defaults.ttl_cooldown:g}; 0: none)",
+    )
+    serve.add_argument(
+        "--clock-offset",
+        type=float,
+        metavar="S",
+        help="seconds the server's clock starts ahead of the wall clock (default 0)",
+    )
+    serve.add_argument(
+        "--admin",
+        action="store_true",
+        default=None,
+        help="serve the admin routes under /_localddb/ (read or advance the clock, run a TTL sweep)",
+    )
+    serve.add_argument(
+        "--shard-rollover",
+        type=float,
+        metavar="S",
+        help="seconds after which a stream shard is closed and a child shard continues it "
+        f"(default {defaults.shard_rollover:g}: about AWS's 4 hours)",
+    )
+    serve.add_argument(
         "--log-level", choices=["debug", "info", "warning", "error"], help=f"(default {defaults.log_level})"
     )
     return root

@@ -14,13 +14,17 @@ from starlette.types import Receive, Scope, Send
 
 from app.auth import CredentialStore
 from app.clock import Clock
+from app.operations.ttl_sweep import run_sweeper
 from app.settings import Settings
 from app.values.size import item_size
+from app.wire.admin import ADMIN_PREFIX, AdminRoutes
 from app.wire.endpoint import DynamoDBEndpoint, Services
 from storage import Cluster
 from storage.api import StorageConfig
 
 log = logging.getLogger("localddb")
+# Seconds between two trims of the partition logs.
+LOG_TRIM_INTERVAL = 60.0
 
 
 def storage_config(settings: Settings, clock: Clock) -> StorageConfig:
@@ -33,6 +37,7 @@ def storage_config(settings: Settings, clock: Clock) -> StorageConfig:
         item_collection_limit=settings.item_collection_limit,
         transaction_hold=settings.transaction_hold / 1000,
         crash_at=settings.crash_at,
+        shard_rollover=settings.shard_rollover,
     )
 
 
@@ -46,43 +51,61 @@ async def _pump_indexes(cluster: Cluster, interval: float) -> None:
             log.exception("feeding global secondary indexes failed")
 
 
+async def _trim_logs(cluster: Cluster, interval: float) -> None:
+    """Delete the log records no index or stream needs any more (storage's `trim_logs`)."""
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await cluster.trim_logs()
+        except Exception:
+            log.exception("trimming the logs failed")
+
+
 class LocalDDB(Starlette):
     """The application. Starlette runs the lifespan (and any routes added later); HTTP requests go straight
     to the DynamoDB endpoint, which takes every path and handles its own errors, so they skip Starlette's
-    routing and exception middleware (measured: 8 of 37 µs of a GetItem inside the application)."""
+    routing and exception middleware (measured: 8 of 37 µs of a GetItem inside the application). With
+    `--admin`, paths under `/_localddb/` go to the admin routes instead (app/wire/admin.py)."""
 
-    def __init__(self, endpoint: DynamoDBEndpoint, **options: Any) -> None:
+    def __init__(self, endpoint: DynamoDBEndpoint, admin: AdminRoutes | None = None, **options: Any) -> None:
         super().__init__(**options)
         self.endpoint = endpoint
+        self.admin = admin
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            await self.endpoint(scope, receive, send)
+            if self.admin is not None and scope["path"].startswith(ADMIN_PREFIX):
+                await self.admin(scope, receive, send)
+            else:
+                await self.endpoint(scope, receive, send)
         else:
             await super().__call__(scope, receive, send)
 
 
 def create_app(settings: Settings, clock: Clock | None = None) -> LocalDDB:
-    clock = clock or Clock()
+    clock = clock or Clock(settings.clock_offset)
     services = Services(settings=settings, clock=clock, credentials=CredentialStore.from_settings(settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         cluster = services.cluster = await Cluster.open(storage_config(settings, clock))
-        pump = None
+        background = [asyncio.create_task(_trim_logs(cluster, LOG_TRIM_INTERVAL))]
         if settings.gsi_lag > 0:
-            pump = asyncio.create_task(_pump_indexes(cluster, min(settings.gsi_lag / 4000, 0.05)))
+            background.append(asyncio.create_task(_pump_indexes(cluster, min(settings.gsi_lag / 4000, 0.05))))
+        if settings.ttl_interval > 0:
+            background.append(asyncio.create_task(run_sweeper(cluster, clock, settings.ttl_interval)))
         where = "memory" if settings.in_memory else str(settings.data_dir)
         log.info("localddb serving on http://%s:%d (data in %s)", settings.host, settings.port, where)
         try:
             yield
         finally:
-            if pump is not None:
-                pump.cancel()
+            for task in background:
+                task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
-                    await pump
+                    await task
             await cluster.close()
             services.cluster = None
 
-    # DynamoDB ignores the request path: every path is the endpoint.
-    return LocalDDB(DynamoDBEndpoint(services), lifespan=lifespan)
+    # DynamoDB ignores the request path: every path is the endpoint (but the admin paths, with --admin).
+    admin = AdminRoutes(services) if settings.admin else None
+    return LocalDDB(DynamoDBEndpoint(services), admin, lifespan=lifespan)

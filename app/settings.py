@@ -39,6 +39,17 @@ class Settings:
     transaction_hold: float = 0.0
     # Crash tests only: the commit-protocol step at which the server kills itself (SIGKILL).
     crash_at: str | None = None
+    # Seconds between two sweeps of the TTL sweeper (AWS: hours); 0 or less: expired items are never
+    # deleted.
+    ttl_interval: float = 1.0
+    # Seconds after an UpdateTimeToLive during which another one is refused (AWS: up to one hour).
+    ttl_cooldown: float = 3600.0
+    # Seconds the server's clock starts ahead of the wall clock.
+    clock_offset: float = 0.0
+    # Seconds after which a stream shard is closed and a child shard continues it (AWS: about 4 hours).
+    shard_rollover: float = 4 * 3600.0
+    # Serve the admin routes (`/_localddb/...`: the clock, a TTL sweep); off, those paths are DynamoDB's.
+    admin: bool = False
 
     def with_overrides(self, **values: Any) -> Settings:
         return replace(self, **{k: v for k, v in values.items() if v is not None})

@@ -32,6 +32,11 @@ def test_every_field_has_an_environment_variable() -> None:
         "LOCALDDB_ACCESS_KEYS": "AK:SK",
         "LOCALDDB_TRANSACTION_HOLD": "300",
         "LOCALDDB_CRASH_AT": "decided",
+        "LOCALDDB_TTL_INTERVAL": "0.5",
+        "LOCALDDB_TTL_COOLDOWN": "0",
+        "LOCALDDB_CLOCK_OFFSET": "86400",
+        "LOCALDDB_ADMIN": "true",
+        "LOCALDDB_SHARD_ROLLOVER": "30",
     }
     settings = from_env(env)
     assert settings.host == "0.0.0.0"
@@ -50,6 +55,8 @@ def test_every_field_has_an_environment_variable() -> None:
     assert settings.access_keys == "AK:SK"
     assert settings.transaction_hold == 300.0
     assert settings.crash_at == "decided"
+    assert settings.ttl_interval == 0.5 and settings.ttl_cooldown == 0 and settings.clock_offset == 86400
+    assert settings.admin is True and settings.shard_rollover == 30
     assert len(env) == len(Settings.__dataclass_fields__)
 
 

@@ -7,7 +7,8 @@ import app.operations.query_scan
 import app.operations.statements
 import app.operations.tables
 import app.operations.tags
-import app.operations.transactions  # noqa: F401
+import app.operations.transactions
+import app.operations.ttl  # noqa: F401
 from app.operations.registry import REGISTRY, Context, Handler, operation
 
 __all__ = ["REGISTRY", "Context", "Handler", "operation"]

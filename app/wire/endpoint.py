@@ -151,7 +151,7 @@ class DynamoDBEndpoint:
             scope.get("query_string", b"").decode("latin-1"),
             headers,
             raw_body,  # clients sign the bytes they send, before any decompression
-            services.clock.now(),
+            services.clock.wall(),  # SigV4's skew is against the client's clock, not the server's offset
             services.credentials,
             services.settings.auth,
             services.settings.region,
