@@ -179,9 +179,7 @@ TAG_ERRORS = [
         "The Tag Key provided is invalid, Key: ",
         id="empty-key",
     ),
-    pytest.param(
-        [{"Key": "k"}], "The Tag Value provided is invalid, Value: null", id="no-value"
-    ),
+    pytest.param([{"Key": "k"}], "The Tag Value provided is invalid, Value: null", id="no-value"),
     pytest.param([{}], "The Tag Key provided is invalid, Key: null", id="empty-tag"),
 ]
 
@@ -201,9 +199,7 @@ UNTAG_ERRORS = [
     pytest.param(["kept", "aws:x"], "Tag Key cannot be prefixed with aws:, Key: aws:x", id="aws"),
     pytest.param(["kept", "a|b"], "The Tag Key provided is invalid, Key: a|b", id="pipe"),
     pytest.param([""], "The Tag Key provided is invalid, Key: ", id="empty"),
-    pytest.param(
-        ["k" * 129], f"The Tag Key provided is invalid, Key: {'k' * 129}", id="129"
-    ),
+    pytest.param(["k" * 129], f"The Tag Key provided is invalid, Key: {'k' * 129}", id="129"),
 ]
 
 
