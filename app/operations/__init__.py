@@ -5,6 +5,7 @@ import app.operations.items
 import app.operations.limits
 import app.operations.query_scan
 import app.operations.statements
+import app.operations.streams
 import app.operations.tables
 import app.operations.tags
 import app.operations.transactions

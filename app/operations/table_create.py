@@ -4,11 +4,11 @@ the spec of the new table, and the response (which, as on AWS, always says CREAT
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from app.errors import LimitExceededException, ResourceInUseException, ValidationException
 from app.operations.registry import Context
+from app.operations.stream_specs import start_table_stream
 from app.operations.table_describe import View, describe
 from app.operations.table_lookup import CREATING, name_errors, table_status, validation_errors
 from app.operations.table_options import (
@@ -37,11 +37,6 @@ from storage.api import TableExists, TableStats
 MAX_TABLES = 2500
 # Members of CreateTable that belong to features localddb does not have yet.
 UNSUPPORTED = ("GlobalTableSourceArn", "GlobalTableSettingsReplicationMode", "VectorIndexes")
-
-
-def stream_label(now: float) -> str:
-    """A stream label as DynamoDB mints them: the UTC creation time with milliseconds."""
-    return dt.datetime.fromtimestamp(now, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
 
 
 def _key_schema(elements: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -133,7 +128,8 @@ def build_spec(request: dict[str, Any], mode: str, options: dict[str, Any], now:
             )
         ],
         "stream": options["stream"],
-        "stream_label": stream_label(now) if options["stream"] else None,
+        "stream_label": None,  # storage names the stream (stream_specs.start_table_stream)
+        "stream_views": {},
         "sse": options["sse"],
         "table_class": table_class,
         "table_class_at": now if table_class else None,
@@ -179,5 +175,6 @@ async def create_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
                 f"Attempt to change a resource which is still in use: Table is being created: {name}"
             ) from None
         raise ResourceInUseException(f"Table already exists: {name}") from None
+    meta = await start_table_stream(ctx, meta)
     view = View(CREATING, TableStats(0, 0), warm="WarmThroughput" in request, ppr_timestamp=False)
     return {"TableDescription": describe(meta, ns, view, now)}

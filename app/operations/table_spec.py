@@ -17,6 +17,7 @@ Spec keys:
                                          ("CREATING" | "DELETING") until `status_until` (see gsi_status)
   stream                                 wire StreamSpecification while enabled, else None
   stream_label                           label of the latest stream (kept after it is disabled)
+  stream_views                           StreamViewType of each stream still readable, by label
   sse                                    {SSEType, KMSMasterKeyArn} while KMS-encrypted, else None
   table_class, table_class_at            the class set explicitly (None: never set) and when
   table_class_changes                    times of the class changes (30-day quota)
@@ -26,6 +27,8 @@ Spec keys:
   ready_at                               end of CREATING
   updating_until, updating               end and kind of UPDATING (see table_update_parts)
   stream_operation                       "ENABLE" | "DISABLE" while a stream change is in progress
+  ttl                                    {AttributeName, enabled, until, ...} once UpdateTimeToLive ran
+                                         (app/operations/ttl.py; None: never configured)
 
 A `Throughput` record: {ReadCapacityUnits, WriteCapacityUnits, last_increase, last_decrease, decreases}
 where `decreases` lists the times of the decreases of the current UTC day.

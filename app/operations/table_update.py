@@ -17,6 +17,7 @@ from app.errors import (
     ValidationException,
 )
 from app.operations.registry import Context
+from app.operations.stream_specs import apply_stream_change
 from app.operations.table_describe import View, describe
 from app.operations.table_index_updates import (
     CREATE,
@@ -256,6 +257,7 @@ async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
         plan.spec["updating_until"], plan.spec["updating"] = now + delay, plan.kind
     if change is not None:
         await run_index_change(ctx, meta.name, change)
+    await apply_stream_change(ctx, plan)
     if plan.changed:
         meta = await ctx.cluster.update_table(ctx.namespace, meta.name, stored_spec(plan.spec, now, delay))
     stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.errors import LimitExceededException, ResourceInUseException, ValidationException
-from app.operations.table_create import stream_label
 from app.operations.table_options import (
     ON_DEMAND_MEMBERS,
     WARM_MEMBERS,
@@ -55,6 +54,8 @@ class UpdatePlan:
     billing_switched: bool = False
     echoed_throughput: dict[str, Any] | None = None
     gsi_updates: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # "ENABLE" | "DISABLE": the stream change storage makes once every check passed (stream_specs).
+    stream_change: str | None = None
 
     def start(self, kind: str) -> None:
         self.changed = self.updating = True
@@ -251,10 +252,9 @@ def update_stream(plan: UpdatePlan, request: dict[str, Any]) -> None:
         if spec["stream"] is not None:
             raise ValidationException(f"Table already has an enabled stream: TableName: {plan.name}")
         spec["stream"] = {"StreamEnabled": True, "StreamViewType": view}
-        spec["stream_label"] = stream_label(plan.now)
     else:
         if spec["stream"] is None:
             raise ValidationException(f"Table has no stream to disable: TableName: {plan.name}")
         spec["stream"] = None
-    spec["stream_operation"] = "ENABLE" if enabled else "DISABLE"
+    spec["stream_operation"] = plan.stream_change = "ENABLE" if enabled else "DISABLE"
     plan.start(STREAM)
