@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -41,24 +41,14 @@ def storage_config(settings: Settings, clock: Clock) -> StorageConfig:
     )
 
 
-async def _pump_indexes(cluster: Cluster, interval: float) -> None:
-    """Feed lagging global secondary indexes (only with --gsi-lag)."""
+async def _every(interval: float, job: Callable[[], Awaitable[object]], what: str) -> None:
+    """Run a background job every `interval` seconds until cancelled; a failure is logged, not fatal."""
     while True:
         await asyncio.sleep(interval)
         try:
-            await cluster.pump_indexes()
+            await job()
         except Exception:
-            log.exception("feeding global secondary indexes failed")
-
-
-async def _trim_logs(cluster: Cluster, interval: float) -> None:
-    """Delete the log records no index or stream needs any more (storage's `trim_logs`)."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await cluster.trim_logs()
-        except Exception:
-            log.exception("trimming the logs failed")
+            log.exception("%s failed", what)
 
 
 class LocalDDB(Starlette):
@@ -89,9 +79,11 @@ def create_app(settings: Settings, clock: Clock | None = None) -> LocalDDB:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         cluster = services.cluster = await Cluster.open(storage_config(settings, clock))
-        background = [asyncio.create_task(_trim_logs(cluster, LOG_TRIM_INTERVAL))]
-        if settings.gsi_lag > 0:
-            background.append(asyncio.create_task(_pump_indexes(cluster, min(settings.gsi_lag / 4000, 0.05))))
+        # Delete the log records no index or stream needs any more.
+        background = [asyncio.create_task(_every(LOG_TRIM_INTERVAL, cluster.trim_logs, "trimming the logs"))]
+        if settings.gsi_lag > 0:  # feed the lagging global secondary indexes
+            pump = _every(min(settings.gsi_lag / 4000, 0.05), cluster.pump_indexes, "feeding global indexes")
+            background.append(asyncio.create_task(pump))
         if settings.ttl_interval > 0:
             background.append(asyncio.create_task(run_sweeper(cluster, clock, settings.ttl_interval)))
         where = "memory" if settings.in_memory else str(settings.data_dir)
