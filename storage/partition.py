@@ -369,13 +369,16 @@ class Partition:
         (lsn,) = self._db.execute(_LAST_LSN_BEFORE, (after_lsn, ts)).fetchone()
         return int(lsn)
 
-    def trim_log(self, through_lsn: int) -> int:
-        """Delete the log records with lsn <= through_lsn (state.last_lsn keeps the counter); how many."""
+    def trim_log(self, through_lsn: int, limit: int) -> int:
+        """Delete up to `limit` of the oldest log records with lsn <= through_lsn (state.last_lsn keeps
+        the counter); how many. Lsns have no gaps, so the batch is a range from the first lsn."""
         (first,) = self._db.execute("SELECT min(lsn) FROM log").fetchone()
         if first is None or first > through_lsn:
             return 0
         with write_transaction(self._db) as db:
-            return db.execute("DELETE FROM log WHERE lsn <= ?", (through_lsn,)).rowcount
+            return db.execute(
+                "DELETE FROM log WHERE lsn <= ?", (min(through_lsn, first + limit - 1),)
+            ).rowcount
 
     def read_log(self, after_lsn: int, limit: int) -> list[LogRecord]:
         """Up to `limit` log records with lsn > after_lsn, in lsn order."""
