@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
 from typing import Any
 
 import pytest
@@ -39,3 +42,38 @@ def put_all(client: Any, table: str, items: list[dict[str, Any]]) -> None:
         while requests:
             answer = client.batch_write_item(RequestItems={table: requests})
             requests = answer.get("UnprocessedItems", {}).get(table, [])
+
+
+# --- localddb's admin routes (`--admin`): the clock and a TTL sweep ---
+
+
+def admin_call(endpoint_url: str, path: str, body: Any = None, method: str | None = None) -> tuple[int, Any]:
+    """An admin route's status and JSON answer (a body is sent as JSON unless it is bytes)."""
+    data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    request = urllib.request.Request(endpoint_url + path, data=data, method=method)
+    try:
+        with urllib.request.urlopen(request) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def clock_now(endpoint_url: str) -> float:
+    """The server's time, read from its admin clock."""
+    status, answer = admin_call(endpoint_url, "/_localddb/clock")
+    assert status == 200, answer
+    return float(answer["now"])
+
+
+def advance_clock(endpoint_url: str, seconds: float) -> float:
+    """Move the server's clock forward; its new time."""
+    status, answer = admin_call(endpoint_url, "/_localddb/clock", {"advance": seconds})
+    assert status == 200, answer
+    return float(answer["now"])
+
+
+def sweep_ttl(endpoint_url: str) -> Any:
+    """Run a TTL sweep now; what it did."""
+    status, answer = admin_call(endpoint_url, "/_localddb/ttl/sweep", b"", "POST")
+    assert status == 200, answer
+    return answer

@@ -8,17 +8,14 @@ DynamoDB requests: the server's answers there are those it gives on any other pa
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from compat_tests.conftest import RawClient, Target, localddb_client, unique_name
-from compat_tests.helpers import n, s
+from compat_tests.helpers import admin_call, n, s
 
 OFFSET = 86400.0
 ONLY = "the admin routes and --clock-offset are localddb options"
@@ -30,13 +27,7 @@ class AdminClient:
         self.base = client.meta.endpoint_url
 
     def call(self, path: str, body: Any = None, method: str | None = None) -> tuple[int, Any]:
-        data = None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-        request = urllib.request.Request(self.base + path, data=data, method=method)
-        try:
-            with urllib.request.urlopen(request) as answer:
-                return answer.status, json.loads(answer.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read())
+        return admin_call(self.base, path, body, method)
 
 
 @pytest.fixture(scope="module")

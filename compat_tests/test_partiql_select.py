@@ -8,17 +8,15 @@ Items of several partitions are compared without order: their order is the stora
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import json
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from compat_tests.conftest import Target, create_table, unique_name
-from compat_tests.helpers import error_of, n, put_all, s, validation
+from compat_tests.conftest import Target, create_table, localddb_client, unique_name
+from compat_tests.helpers import advance_clock, error_of, n, put_all, s, validation
 
 Item = dict[str, Any]
 ONE = n("1")
@@ -326,14 +324,16 @@ def test_invalid_next_tokens(ddb: Any, table: str) -> None:
     assert validation(ddb.execute_statement, Statement=statement, NextToken="garbage") == "Invalid NextToken"
 
 
-def test_a_next_token_expires_after_an_hour(ddb: Any, table: str) -> None:
-    statement = f"SELECT * FROM \"{table}\" WHERE pk = 'p'"
-    token = ddb.execute_statement(Statement=statement, Limit=1)["NextToken"]
-    data = json.loads(base64.b64decode(token))
-    data["creationTime"] -= 3700
-    old = base64.b64encode(json.dumps(data).encode()).decode()
-    message = validation(ddb.execute_statement, Statement=statement, NextToken=old)
-    assert message == "Given NextToken has already expired"
+@pytest.mark.localddb_only("moves the server's clock (--admin)")
+def test_a_next_token_expires_after_an_hour(target: Target) -> None:
+    with localddb_client("--admin") as ddb:
+        name = create_table(ddb, unique_name("partiql-token"))
+        put_all(ddb, name, [{"pk": s(f"p{i}")} for i in range(3)])
+        statement = f'SELECT * FROM "{name}"'
+        token = ddb.execute_statement(Statement=statement, Limit=1)["NextToken"]
+        advance_clock(ddb.meta.endpoint_url, 3700)
+        message = validation(ddb.execute_statement, Statement=statement, NextToken=token)
+        assert message == "Given NextToken has already expired"
 
 
 def test_a_next_token_of_another_table(ddb: Any, table: str, hash_table: str) -> None:

@@ -11,9 +11,7 @@ expiry, trimmed data and TTL deletions.
 
 from __future__ import annotations
 
-import json
 import random
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +20,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from compat_tests.conftest import TEST_ACCESS_KEY, TEST_SECRET_KEY, Target, create_table, unique_name
-from compat_tests.helpers import error_of, n, put_all, s
+from compat_tests.helpers import advance_clock, clock_now, error_of, n, put_all, s, sweep_ttl
 from compat_tests.servers import start_localddb
 
 ROLLOVER = 3600.0  # the server's --shard-rollover (AWS: about four hours)
@@ -229,23 +227,13 @@ class AdminServer:
         )
 
     def advance(self, seconds: float) -> None:
-        body = json.dumps({"advance": seconds}).encode()
-        request = urllib.request.Request(
-            self.server.endpoint_url + "/_localddb/clock", data=body, method="POST"
-        )
-        with urllib.request.urlopen(request) as answer:
-            assert answer.status == 200
+        advance_clock(self.server.endpoint_url, seconds)
 
     def now(self) -> float:
-        with urllib.request.urlopen(self.server.endpoint_url + "/_localddb/clock") as answer:
-            return float(json.loads(answer.read())["now"])
+        return clock_now(self.server.endpoint_url)
 
     def sweep(self) -> Any:
-        request = urllib.request.Request(
-            self.server.endpoint_url + "/_localddb/ttl/sweep", data=b"", method="POST"
-        )
-        with urllib.request.urlopen(request) as answer:
-            return json.loads(answer.read())
+        return sweep_ttl(self.server.endpoint_url)
 
 
 @pytest.fixture(scope="module")

@@ -16,16 +16,14 @@ The localddb-only tests at the end use a server of their own with `--admin` (the
 
 from __future__ import annotations
 
-import json
 import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from compat_tests.conftest import MakeTable, RawClient, Target, create_table, localddb_client, unique_name
-from compat_tests.helpers import error_of, n, s, validation
+from compat_tests.helpers import advance_clock, clock_now, error_of, n, s, validation
 
 ATTRIBUTE = "expires"
 NO_COOLDOWN = "DynamoDB Local has no cooldown between two changes of a table's TTL"
@@ -264,19 +262,13 @@ class Admin:
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        self.url = client.meta.endpoint_url + "/_localddb/clock"
-
-    def _call(self, body: dict[str, float] | None = None) -> float:
-        data = None if body is None else json.dumps(body).encode()
-        with urllib.request.urlopen(urllib.request.Request(self.url, data=data)) as answer:
-            now: float = json.loads(answer.read())["now"]
-        return now
+        self.url = client.meta.endpoint_url
 
     def now(self) -> float:
-        return self._call()
+        return clock_now(self.url)
 
     def advance(self, seconds: float) -> float:
-        return self._call({"advance": seconds})
+        return advance_clock(self.url, seconds)
 
     def active_table(self, **extra: Any) -> str:
         """A new table, made ACTIVE by advancing the clock past the status delay."""

@@ -44,5 +44,5 @@ def test_refusals() -> None:
     wrong_type = {"pk": {"N": "1"}, "sk": {"N": "1"}}
     assert failure(encode_token(100.0, Resume(0, wrong_type))) == "Invalid NextToken"
     data = orjson.loads(base64.b64decode(encode_token(100.0, Resume(0, KEY))))
-    data["version"] = "V9"
+    data["format"] = 9
     assert failure(base64.b64encode(orjson.dumps(data)).decode()) == "Invalid NextToken"

@@ -7,10 +7,10 @@ sizes reach 1 MB (the Query/Scan page rule: the item that reaches it is included
 NextToken for the next call, even when nothing is left (as Query's LastEvaluatedKey). Limit counts items
 read, before the WHERE clause filters them, as AWS documents for ExecuteStatement.
 
-NextToken is opaque to clients: base64 of `{"creationTime", "opIndexToExclusiveNextKey": {"<query>":
-key}, "version": "V1"}`, the layout DynamoDB Local uses. A token that does not decode is `Invalid
-NextToken`, one older than an hour `Given NextToken has already expired`, and one whose key does not fit
-the table `Exclusive Start Key must have same size as table's key schema` (observed on the reference).
+NextToken is opaque to clients: base64 of our own JSON `{"issued": time, "read": which Query, "after":
+key, "format": 1}`. A token that does not decode is `Invalid NextToken`, one older than an hour `Given
+NextToken has already expired`, and one whose key does not fit the table `Exclusive Start Key must have
+same size as table's key schema` (observed on the reference).
 
 A read of an index returns its entries. As Query and Scan do, a SELECT list of a global index may only
 name attributes the index projects (`Global secondary index i does not project [v]`), and a read of a
@@ -43,7 +43,7 @@ from app.values.attributes import AttributeValue, validate_value
 from storage.api import Item, Page, TableMeta
 
 TOKEN_LIFETIME = 3600.0
-TOKEN_VERSION = "V1"
+TOKEN_FORMAT = 1
 INVALID_TOKEN = "Invalid NextToken"
 EXPIRED_TOKEN = "Given NextToken has already expired"
 START_KEY_SIZE = "Exclusive Start Key must have same size as table's key schema"
@@ -58,22 +58,16 @@ class Resume:
 
 
 def encode_token(now: float, resume: Resume) -> str:
-    data = {
-        "creationTime": round(now, 3),
-        "opIndexToExclusiveNextKey": {str(resume.op): resume.key},
-        "version": TOKEN_VERSION,
-    }
+    data = {"issued": round(now, 3), "read": resume.op, "after": resume.key, "format": TOKEN_FORMAT}
     return base64.b64encode(orjson.dumps(data)).decode()
 
 
 def _token_parts(token: str) -> tuple[float, int, Any]:
     try:
         data = orjson.loads(base64.b64decode(token, validate=True))
-        created = float(data["creationTime"])
-        ((op_text, key),) = data["opIndexToExclusiveNextKey"].items()
-        if data["version"] != TOKEN_VERSION:
-            raise ValueError(data["version"])
-        return created, int(op_text), key
+        if data["format"] != TOKEN_FORMAT or type(data["read"]) is not int:
+            raise ValueError(data["format"])
+        return float(data["issued"]), data["read"], data["after"]
     except (binascii.Error, orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
         raise ValidationException(INVALID_TOKEN) from None
 
