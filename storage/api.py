@@ -91,6 +91,12 @@ class TableMeta:
     def index(self, name: str) -> IndexDef | None:
         return next((index for index in self.indexes if index.name == name), None)
 
+    def local_indexes(self) -> tuple[IndexDef, ...]:
+        return tuple(index for index in self.indexes if not index.is_global)
+
+    def global_indexes(self) -> tuple[IndexDef, ...]:
+        return tuple(index for index in self.indexes if index.is_global)
+
 
 @dataclass(frozen=True)
 class TableStats:

@@ -17,7 +17,6 @@ import asyncio
 import shutil
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,13 +25,10 @@ from storage.api import (
     IndexExists,
     IndexNotFound,
     IndexStats,
-    InvalidKey,
     Item,
-    ItemCollectionTooLarge,
     KeySchema,
     Mutation,
     Namespace,
-    Outcome,
     Page,
     PartitionInfo,
     ShardInfo,
@@ -47,28 +43,22 @@ from storage.api import (
     TableNotFound,
     TableStats,
     TransactGet,
-    TransactionCancelled,
     TransactionConflict,
     TransactWrite,
     WriteResult,
 )
 from storage.catalog import ACTIVE, Catalog, TableEntry
-from storage.codec import decode_item, encode_item
+from storage.coordinator import Coordinator, Located
 from storage.global_index import Change, GlobalIndexes
 from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
 from storage.log import ORIGIN_USER
-from storage.partition import Partition, PreparedWrite
+from storage.partition import Partition
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
 from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
 from storage.streams import STREAMS_FILE, StreamStore
 from storage.transactions import (
-    COMMITTED,
     LEDGER_FILE,
-    Holds,
     Ledger,
-    Participant,
-    collection_growth,
-    crash_point,
     hold_key,
 )
 
@@ -79,14 +69,6 @@ GLOBAL_INDEX_FILE = "gsi.sqlite"
 TRIM_BATCH = 5000
 # Log records the global indexes take from a partition in one transaction while they catch up.
 FEED_BATCH = 1000
-
-
-def _local_indexes(entry: TableEntry) -> tuple[IndexDef, ...]:
-    return tuple(index for index in entry.meta.indexes if not index.is_global)
-
-
-def _global_indexes(entry: TableEntry) -> tuple[IndexDef, ...]:
-    return tuple(index for index in entry.meta.indexes if index.is_global)
 
 
 class RowReader(Protocol):
@@ -111,10 +93,10 @@ class Cluster:
     ) -> None:
         self._config = config
         self._catalog = catalog
-        # The coordinator's record of write transactions in flight, and the items they hold.
-        self._ledger = ledger or Ledger(None)
+        # Write transactions: their ledger, the items they hold, the commit protocol.
+        ledger = ledger or Ledger(None)
+        self._coordinator = Coordinator(config, ledger, self._partition, self._transaction_write)
         self._streams = streams or StreamStore(None)
-        self._holds = Holds()
         # Open partitions by table id; files of existing tables are opened on first use.
         self._partitions: dict[str, list[Partition | None]] = {}
         # Open stores of the tables' global indexes, by table id, and those with changes to commit.
@@ -134,7 +116,7 @@ class Cluster:
         for table_dir in (config.data_dir / TABLES_DIR).iterdir():
             if table_dir.name not in live:
                 shutil.rmtree(table_dir)
-        cluster._recover_transactions()
+        cluster._coordinator.recover({entry.meta.table_id: entry for entry in catalog.entries()})
         return cluster
 
     async def close(self) -> None:
@@ -147,7 +129,7 @@ class Cluster:
                     partition.close()
         self._partitions.clear()
         self._catalog.close()
-        self._ledger.close()
+        self._coordinator.close()
         self._streams.close()
 
     def _table_dir(self, table_id: str) -> Path | None:
@@ -272,14 +254,14 @@ class Cluster:
         entry = self._active(ns, table)
         meta = entry.meta
         encoded = encode_key(meta.key_schema, key)
-        if self._holds and hold_key(meta.table_id, encoded) in self._holds:
+        if self._coordinator.holds and hold_key(meta.table_id, encoded) in self._coordinator.holds:
             raise TransactionConflict(table)
         index = entry.partition_map.locate(encoded.hash)
         partition = self._partition(entry, index)
         if not meta.indexes:
             return partition.apply(meta.key_schema, encoded, mutation, self._config.clock(), origin)
         config = self._config
-        lsis = _local_indexes(entry)
+        lsis = entry.meta.local_indexes()
         result = partition.apply(
             meta.key_schema,
             encoded,
@@ -308,15 +290,8 @@ class Cluster:
         its items are held: single-item writes on them raise TransactionConflict, other transactions
         are cancelled with a TransactionConflict reason. No two actions may name the same item (the
         caller checks). Raises TableNotFound (before anything is held) and InvalidKey."""
-        txid = txid or uuid.uuid4().hex
         planned = [self._locate(ns, action.table, action.key) for action in actions]
-        results = self._evaluate(actions, planned)
-        holds = [hold_key(entry.meta.table_id, key) for entry, _, key in planned]
-        self._holds.hold(txid, holds)
-        try:
-            return await self._commit_transaction(txid, planned, results)
-        finally:
-            self._holds.release(txid, holds)
+        return await self._coordinator.write(txid or uuid.uuid4().hex, actions, planned)
 
     async def transact_get(self, ns: Namespace, gets: Sequence[TransactGet]) -> list[StoredItem | None]:
         """The items of `gets`, in order, read at one instant (never half of a write transaction). If any
@@ -324,136 +299,14 @@ class Cluster:
         TransactionConflict reason for each such read (None for the others). Raises TableNotFound and
         InvalidKey."""
         planned = [self._locate(ns, get.table, get.key) for get in gets]
-        reasons: list[BaseException | None] = [
-            None if hold_key(entry.meta.table_id, key) not in self._holds else TransactionConflict(get.table)
-            for get, (entry, _, key) in zip(gets, planned, strict=True)
-        ]
-        if any(reason is not None for reason in reasons):
-            raise TransactionCancelled(reasons)
+        self._coordinator.check_reads(planned)
         return [self._partition(entry, index).get(key) for entry, index, key in planned]
 
-    def _locate(self, ns: Namespace, table: str, key: Item) -> tuple[TableEntry, int, EncodedKey]:
+    def _locate(self, ns: Namespace, table: str, key: Item) -> Located:
         """The table entry, partition index and encoded key of an item. Raises TableNotFound, InvalidKey."""
         entry = self._active(ns, table)
         encoded = encode_key(entry.meta.key_schema, key)
         return entry, entry.partition_map.locate(encoded.hash), encoded
-
-    def _evaluate(
-        self, actions: Sequence[TransactWrite], planned: list[tuple[TableEntry, int, EncodedKey]]
-    ) -> list[WriteResult]:
-        """Step 1: run every action's mutation on its item's current version, writing nothing. The
-        outcomes, or TransactionCancelled with a reason per action."""
-        reasons: list[BaseException | None] = []
-        results: list[WriteResult] = []
-        growth: dict[tuple[str, int, bytes], int] = {}
-        for action, (entry, index, key) in zip(actions, planned, strict=True):
-            results.append(WriteResult(Outcome(False), None, None))
-            if hold_key(entry.meta.table_id, key) in self._holds:
-                reasons.append(TransactionConflict(entry.meta.name))
-                continue
-            partition = self._partition(entry, index)
-            stored = partition.get(key)
-            old_item = None if stored is None else decode_item(stored.data)
-            old_size = 0 if stored is None else stored.size
-            try:
-                outcome = action.mutation.apply(old_item)
-            except Exception as error:
-                reasons.append(error)
-                continue
-            new_item = outcome.new_item if outcome.write else None
-            if new_item is not None and encode_key(entry.meta.key_schema, new_item) != key:
-                raise InvalidKey("the new item's key attributes differ from the key it is written at")
-            results[-1] = WriteResult(outcome, old_item, None, old_size)
-            reasons.append(None)
-            lsis = _local_indexes(entry)
-            if outcome.write and lsis and self._config.item_collection_limit is not None:
-                new = (outcome.new_item, outcome.new_size)
-                change = collection_growth(
-                    entry.meta.key_schema, key, (old_item, old_size), new, lsis, self._config.sizer
-                )
-                collection = (entry.meta.table_id, key.hash, key.pk)
-                if collection not in growth:
-                    growth[collection] = partition.collection_size(key.hash, key.pk)
-                growth[collection] += change
-                if change > 0 and growth[collection] > self._config.item_collection_limit:
-                    reasons[-1] = ItemCollectionTooLarge("item collection size limit exceeded")
-        if any(reason is not None for reason in reasons):
-            raise TransactionCancelled(reasons)
-        return results
-
-    async def _commit_transaction(
-        self, txid: str, planned: list[tuple[TableEntry, int, EncodedKey]], evaluated: list[WriteResult]
-    ) -> list[WriteResult]:
-        """Steps 3-7 of storage/transactions.py for the evaluated writes; the results in action order."""
-        config = self._config
-        by_participant: dict[Participant, list[int]] = {}
-        entries: dict[str, TableEntry] = {}
-        for position, ((entry, index, _), result) in enumerate(zip(planned, evaluated, strict=True)):
-            if result.outcome.write:
-                entries[entry.meta.table_id] = entry
-                by_participant.setdefault((entry.meta.table_id, index), []).append(position)
-        writes = {
-            participant: [self._prepared_write(planned[i][2], evaluated[i].outcome) for i in positions]
-            for participant, positions in by_participant.items()
-        }
-        participants = list(by_participant)
-        if config.transaction_hold > 0:
-            await asyncio.sleep(config.transaction_hold)
-        ts = config.clock()
-        if len(participants) > 1:
-            self._ledger.begin(txid, participants, ts)
-            crash_point(config.crash_at, "begin")
-            try:
-                for number, (table_id, index) in enumerate(participants, 1):
-                    self._partition(entries[table_id], index).prepare(txid, writes[(table_id, index)])
-                    crash_point(config.crash_at, f"prepare:{number}")
-                    await asyncio.sleep(0)  # other requests run while the items are held
-            except BaseException:
-                for table_id, index in participants:
-                    self._partition(entries[table_id], index).abort(txid)
-                self._ledger.forget(txid)
-                raise
-            self._ledger.decide(txid)
-            crash_point(config.crash_at, "decide")
-        results = list(evaluated)
-        for number, participant in enumerate(participants, 1):
-            table_id, index = participant
-            entry = entries[table_id]
-            lsis = _local_indexes(entry)
-            partition = self._partition(entry, index)
-            prepared = None if len(participants) > 1 else writes[participant]
-            committed = partition.commit(txid, entry.meta.key_schema, ts, prepared, lsis, config.sizer)
-            for position, written in zip(by_participant[participant], committed, strict=True):
-                if written is not None:
-                    result = results[position] = replace(written, outcome=evaluated[position].outcome)
-                    if config.gsi_lag == 0 and len(lsis) < len(entry.meta.indexes):
-                        self._feed_write(entry, index, planned[position][2], result)
-            crash_point(config.crash_at, f"commit:{number}")
-        if len(participants) > 1:
-            self._ledger.forget(txid)
-        return results
-
-    @staticmethod
-    def _prepared_write(key: EncodedKey, outcome: Outcome) -> PreparedWrite:
-        data = None if outcome.new_item is None else encode_item(outcome.new_item)
-        return PreparedWrite(key, outcome.new_size, data)
-
-    def _recover_transactions(self) -> None:
-        """Finish what a killed process left of its write transactions: abort those not yet decided,
-        commit those decided (storage/transactions.py, Recovery)."""
-        entries = {entry.meta.table_id: entry for entry in self._catalog.entries()}
-        for txid, state, participants in self._ledger.pending():
-            for table_id, index in participants:
-                entry = entries.get(table_id)
-                if entry is None:  # the table was deleted since
-                    continue
-                partition = self._partition(entry, index)
-                if state == COMMITTED:
-                    schema, ts = entry.meta.key_schema, self._config.clock()
-                    partition.commit(txid, schema, ts, None, _local_indexes(entry), self._config.sizer)
-                else:
-                    partition.abort(txid)
-            self._ledger.forget(txid)
 
     # --- streams ---
     def _last_lsns(self, entry: TableEntry) -> list[int]:
@@ -539,12 +392,12 @@ class Cluster:
         trimmed = 0
         for entry in self._catalog.entries():
             streamed = bool(self._streams.streams([entry.meta.table_id], cutoff))
-            store = self._globals_of(entry) if _global_indexes(entry) else None
+            store = self._globals_of(entry) if entry.meta.global_indexes() else None
             for p in range(entry.meta.partition_count):
                 partition = self._partition(entry, p)
                 through = partition.last_lsn
                 if store is not None:
-                    through = min([through, *(store.cursor(i.name, p) for i in _global_indexes(entry))])
+                    through = min([through, *(store.cursor(i.name, p) for i in entry.meta.global_indexes())])
                 if streamed:
                     through = min(through, partition.last_lsn_before(0, cutoff))
                 while through > 0 and (count := partition.trim_log(through, TRIM_BATCH)):
@@ -685,7 +538,7 @@ class Cluster:
 
     def _prepare_globals(self, entry: TableEntry, store: GlobalIndexes) -> None:
         """Backfill every global index of the table whose backfill has not finished."""
-        for index in _global_indexes(entry):
+        for index in entry.meta.global_indexes():
             if store.ready(index.name):
                 continue
             store.start_backfill(index.name)
@@ -697,7 +550,7 @@ class Cluster:
     def _feed(self, entry: TableEntry, store: GlobalIndexes, partition: int, before: float | None) -> None:
         """Apply partition `partition`'s log records beyond the indexes' cursors (with `before`, only
         those committed before that time)."""
-        indexes = _global_indexes(entry)
+        indexes = entry.meta.global_indexes()
         source = self._partition(entry, partition)
         while True:
             start = min((store.cursor(index.name, partition) for index in indexes), default=source.last_lsn)
@@ -710,12 +563,19 @@ class Cluster:
                 return
             store.apply_records(partition, records, indexes)
 
+    def _transaction_write(
+        self, entry: TableEntry, partition: int, key: EncodedKey, result: WriteResult
+    ) -> None:
+        """A write a transaction committed: fed to the global indexes as `apply` feeds its own."""
+        if self._config.gsi_lag == 0 and entry.meta.global_indexes():
+            self._feed_write(entry, partition, key, result)
+
     def _feed_write(self, entry: TableEntry, partition: int, key: EncodedKey, result: WriteResult) -> None:
         """Apply the write that was just committed to the global indexes: straight from the write's own
         images and sizes when they are up to date to the lsn before it (the usual case), otherwise
         from the log."""
         store = self._globals_of(entry)
-        indexes = _global_indexes(entry)
+        indexes = entry.meta.global_indexes()
         assert result.lsn is not None
         if any(store.cursor(index.name, partition) != result.lsn - 1 for index in indexes):
             self._feed(entry, store, partition, None)
@@ -792,7 +652,7 @@ class Cluster:
             return
         before = self._config.clock() - self._config.gsi_lag
         for entry in self._catalog.entries():
-            if _global_indexes(entry):
+            if entry.meta.global_indexes():
                 store = self._globals_of(entry)
                 for p in range(entry.meta.partition_count):
                     self._feed(entry, store, p, before)

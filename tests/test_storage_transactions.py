@@ -90,7 +90,7 @@ async def test_a_transaction_writes_across_partitions_with_one_txid(tmp_path: Pa
         r for p in range(4) for r in cluster._partition(cluster._catalog.get(NS, "t"), p).read_log(0, 100)
     ]
     assert len(records) == 8 and {r.txid for r in records} == {"tx-1"}
-    assert list(cluster._ledger.pending()) == []
+    assert cluster._coordinator.unfinished() == []
     await cluster.close()
 
 
@@ -251,7 +251,7 @@ async def test_a_transaction_killed_at_any_step_is_all_or_nothing_after_restart(
         assert sorted(orjson.loads(i.data)["v"]["N"] for i in index.items) == [
             str(expected_version) for _ in range(8 if expected_version else 0)
         ], step
-        assert list(cluster._ledger.pending()) == []
+        assert cluster._coordinator.unfinished() == []
         entry = cluster._catalog.get(NS, "t")
         assert all(not cluster._partition(entry, p).prepared() for p in range(4)), step
         await cluster.close()
