@@ -92,6 +92,43 @@ def _indexes_from_json(data: bytes | str) -> tuple[IndexDef, ...]:
     )
 
 
+def entry_to_json(entry: TableEntry) -> bytes:
+    """A table entry as JSON, for keeping it beyond the catalog (a deleted table's streams)."""
+    meta = entry.meta
+    return orjson.dumps(
+        {
+            "account": meta.namespace.account,
+            "region": meta.namespace.region,
+            "name": meta.name,
+            "table_id": meta.table_id,
+            "created_at": meta.created_at,
+            "key_schema": orjson.loads(_schema_to_json(meta.key_schema)),
+            "spec": meta.spec,
+            "version": meta.version,
+            "partition_count": meta.partition_count,
+            "indexes": orjson.loads(_indexes_to_json(meta.indexes)),
+            "ranges": [[r.first, r.last] for r in entry.partition_map.ranges],
+        }
+    )
+
+
+def entry_from_json(data: bytes, status: str = DELETING) -> TableEntry:
+    d = orjson.loads(data)
+    meta = TableMeta(
+        namespace=Namespace(d["account"], d["region"]),
+        name=d["name"],
+        table_id=d["table_id"],
+        created_at=d["created_at"],
+        key_schema=_schema_from_list(d["key_schema"]),
+        spec=d["spec"],
+        version=d["version"],
+        partition_count=d["partition_count"],
+        status=status,
+        indexes=_indexes_from_json(orjson.dumps(d["indexes"])),
+    )
+    return TableEntry(meta, None, PartitionMap(tuple(HashRange(a, b) for a, b in d["ranges"])))
+
+
 class Catalog:
     """The catalog database and its in-memory cache. `path` None keeps it in memory."""
 

@@ -47,7 +47,7 @@ from storage.api import (
     TransactWrite,
     WriteResult,
 )
-from storage.catalog import ACTIVE, Catalog, TableEntry
+from storage.catalog import ACTIVE, Catalog, TableEntry, entry_from_json, entry_to_json
 from storage.coordinator import Coordinator, Located
 from storage.global_index import Change, GlobalIndexes
 from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
@@ -97,6 +97,8 @@ class Cluster:
         ledger = ledger or Ledger(None)
         self._coordinator = Coordinator(config, ledger, self._partition, self._transaction_write)
         self._streams = streams or StreamStore(None)
+        # Deleted tables whose streams are still readable, by table id.
+        self._kept = {e.meta.table_id: e for e in map(entry_from_json, self._streams.kept_tables())}
         # Open partitions by table id; files of existing tables are opened on first use.
         self._partitions: dict[str, list[Partition | None]] = {}
         # Open stores of the tables' global indexes, by table id, and those with changes to commit.
@@ -112,7 +114,7 @@ class Cluster:
         catalog = Catalog(config.data_dir / CATALOG_FILE, config.clock)
         ledger = Ledger(config.data_dir / LEDGER_FILE)
         cluster = cls(config, catalog, ledger, StreamStore(config.data_dir / STREAMS_FILE))
-        live = cluster._catalog.table_ids(ACTIVE)
+        live = cluster._catalog.table_ids(ACTIVE) | set(cluster._kept)
         for table_dir in (config.data_dir / TABLES_DIR).iterdir():
             if table_dir.name not in live:
                 shutil.rmtree(table_dir)
@@ -207,10 +209,20 @@ class Cluster:
     async def delete_table(self, ns: Namespace, name: str, linger_until: float | None = None) -> TableMeta:
         """Delete the table and its data. With linger_until, the table stays visible with status DELETING
         (reads and writes refused by the caller) until the clock passes it. Returns the meta as it was.
-        The data goes at once either way; item calls on a DELETING table raise TableNotFound."""
+        The data goes at once either way; item calls on a DELETING table raise TableNotFound. A table
+        with streams within their retention keeps its partition files (and so its logs) until the
+        streams are past it, for stream reads only."""
         entry = self._catalog.delete(ns, name, linger_until)
-        self._drop_partitions(entry.meta.table_id)
-        self._streams.drop_table(entry.meta.table_id)
+        table_id, now = entry.meta.table_id, self._config.clock()
+        if self._streams.streams([table_id], now - self._config.stream_retention):
+            # Its streams stay readable (DISABLED) for their retention: keep the partitions' logs.
+            self._streams.disable(table_id, self._last_lsns(entry), now)
+            self._streams.keep_table(table_id, entry_to_json(entry), now)
+            self._kept[table_id] = entry
+            self._close_globals(table_id)
+        else:
+            self._drop_partitions(table_id)
+            self._streams.drop_table(table_id)
         return entry.meta
 
     async def table_stats(self, ns: Namespace, name: str) -> TableStats:
@@ -327,26 +339,37 @@ class Cluster:
     async def list_streams(self, ns: Namespace, table: str | None = None) -> list[StreamInfo]:
         """The streams of the namespace (of one table, if named) that are enabled or still within their
         retention, oldest first."""
+        cutoff = self._config.clock() - self._config.stream_retention
+        table_ids = [entry.meta.table_id for entry in self._stream_tables(ns, table)]
+        return self._streams.streams(table_ids, cutoff)
+
+    def _stream_tables(self, ns: Namespace, table: str | None) -> list[TableEntry]:
+        """The tables of ns (of that name, if given) that may have streams: the ACTIVE ones and the
+        deleted ones kept for their streams."""
         names = self._catalog.names(ns) if table is None else [table]
-        table_ids = []
+        entries = []
         for name in names:
             try:
-                table_ids.append(self._active(ns, name).meta.table_id)
+                entries.append(self._active(ns, name))
             except TableNotFound:
                 continue
-        return self._streams.streams(table_ids, self._config.clock() - self._config.stream_retention)
+        kept = self._kept.values()
+        return entries + [e for e in kept if e.meta.namespace == ns and table in (None, e.meta.name)]
 
     def _stream_entry(self, ns: Namespace, table: str, label: str) -> TableEntry:
-        """The table of a stream that exists and is within retention. Raises StreamNotFound."""
-        try:
-            entry = self._active(ns, table)
-        except TableNotFound:
-            raise StreamNotFound(label) from None
-        stream = self._streams.stream(entry.meta.table_id, label)
+        """The table (live, or deleted and kept) of a stream that exists and is within retention.
+        Raises StreamNotFound."""
         cutoff = self._config.clock() - self._config.stream_retention
-        if stream is None or (stream.disabled_at is not None and stream.disabled_at <= cutoff):
-            raise StreamNotFound(label)
-        return entry
+        for entry in self._stream_tables(ns, table):
+            stream = self._streams.stream(entry.meta.table_id, label)
+            if stream is not None and (stream.disabled_at is None or stream.disabled_at > cutoff):
+                return entry
+        raise StreamNotFound(label)
+
+    async def stream_table(self, ns: Namespace, table: str, label: str) -> TableMeta:
+        """The table a stream belongs to, as it is, or as it was when deleted (status DELETING) while
+        the stream is within its retention. Raises StreamNotFound."""
+        return self._stream_entry(ns, table, label).meta
 
     async def stream_shards(self, ns: Namespace, table: str, label: str) -> list[ShardInfo]:
         """The shards of a stream that hold records within retention, or are open, in creation order
@@ -389,6 +412,10 @@ class Cluster:
         self._flush_globals()
         now = self._config.clock()
         cutoff = now - self._config.stream_retention
+        for table_id in [t for t in self._kept if not self._streams.streams([t], cutoff)]:
+            del self._kept[table_id]  # its last stream is past its retention
+            self._drop_partitions(table_id)
+            self._streams.drop_table(table_id)
         trimmed = 0
         for entry in self._catalog.entries():
             streamed = bool(self._streams.streams([entry.meta.table_id], cutoff))

@@ -5,6 +5,8 @@ exactly the committed changes, one per item change, in commit order per partitio
 in its own SQLite database (`streams.sqlite`, or memory):
 
 - `streams(table_id, label, …)`: one row per enabling of a table's stream; `disabled_at` once disabled.
+- `kept_tables(table_id, entry, deleted_at)`: deleted tables whose streams are still readable (their
+  partition files stay until the last stream is past its retention).
 - `shards(table_id, label, shard_id, parent, partition, start_after, end_lsn, created_at, closed_at)`: a shard
   is the records of one partition with `start_after < lsn <= end_lsn` (`end_lsn` NULL while open). Enabling a
   stream opens one shard per partition after the partition's last lsn; disabling closes every open shard
@@ -30,6 +32,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS streams(
     table_id TEXT NOT NULL, label TEXT NOT NULL, table_name TEXT NOT NULL, created_at REAL NOT NULL,
     disabled_at REAL, PRIMARY KEY(table_id, label)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS kept_tables(
+    table_id TEXT PRIMARY KEY, entry BLOB NOT NULL, deleted_at REAL NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS shards(
     table_id TEXT NOT NULL, label TEXT NOT NULL, shard_id TEXT NOT NULL, parent TEXT,
     partition INTEGER NOT NULL, start_after INTEGER NOT NULL, end_lsn INTEGER, created_at REAL NOT NULL,
@@ -147,6 +151,19 @@ class StreamStore:
         with write_transaction(self._db) as db:
             db.execute("DELETE FROM shards WHERE table_id = ?", (table_id,))
             db.execute("DELETE FROM streams WHERE table_id = ?", (table_id,))
+            db.execute("DELETE FROM kept_tables WHERE table_id = ?", (table_id,))
+
+    def keep_table(self, table_id: str, entry: bytes, now: float) -> None:
+        """Keep a deleted table's entry (JSON) while its streams are readable."""
+        with write_transaction(self._db) as db:
+            db.execute(
+                "INSERT INTO kept_tables(table_id, entry, deleted_at) VALUES (?, ?, ?)",
+                (table_id, entry, now),
+            )
+
+    def kept_tables(self) -> list[bytes]:
+        """The entries of the deleted tables kept for their streams."""
+        return [row[0] for row in self._db.execute("SELECT entry FROM kept_tables")]
 
     def _open_shards(self, table_id: str, label: str) -> list[ShardInfo]:
         rows = self._db.execute(

@@ -179,7 +179,7 @@ async def test_a_transaction_is_a_record_per_item_and_ttl_deletes_keep_their_ori
     (ttl,) = [r for r in records if r.origin == ORIGIN_TTL]
     assert ttl.new is None and ttl.old is not None
     await cluster.delete_table(NS, "t")
-    assert await cluster.list_streams(NS) == []
+    assert [s.disabled_at for s in await cluster.list_streams(NS)] == [clock.now]  # kept, disabled
     await cluster.close()
 
 
@@ -214,3 +214,38 @@ async def test_the_log_is_trimmed_of_what_no_stream_or_index_needs() -> None:
     ]
     assert [orjson.loads(r.new or b"{}")["v"]["N"] for r in records] == ["7"]
     await cluster.close()
+
+
+async def test_a_deleted_tables_streams_stay_readable_for_their_retention(tmp_path: Path) -> None:
+    clock = Clock()
+    cluster = await _cluster(clock, tmp_path)
+    await cluster.create_table(NS, "t", SCHEMA, {"mark": "old"})
+    stream = await cluster.enable_stream(NS, "t")
+    for i in range(6):
+        await cluster.apply(NS, "t", key(i), Put(item(i, 1)))
+    old_id = (await cluster.get_table(NS, "t")).table_id
+    await cluster.delete_table(NS, "t")
+    await cluster.create_table(NS, "t", SCHEMA, {"mark": "new"})  # the name is free again
+    await cluster.apply(NS, "t", key(0), Put(item(0, 9)))
+    await cluster.close()
+    cluster = await _cluster(clock, tmp_path)  # kept across a restart too
+    (listed,) = await cluster.list_streams(NS, "t")
+    assert listed.label == stream.label and listed.disabled_at == clock.now
+    assert (await cluster.stream_table(NS, "t", stream.label)).spec == {"mark": "old"}
+    shards = await cluster.stream_shards(NS, "t", stream.label)
+    assert len(shards) == 4 and all(s.end is not None for s in shards)
+    records = await _drain(cluster, stream.label, shards)
+    assert sorted(orjson.loads(new or b"{}")["v"]["N"] for _, _, new in records) == ["1"] * 6
+    assert (tmp_path / "tables" / old_id).exists()
+    clock.now += 24 * HOUR + 1
+    await cluster.trim_logs()
+    assert await cluster.list_streams(NS) == []
+    with pytest.raises(StreamNotFound):
+        await cluster.stream_table(NS, "t", stream.label)
+    assert not (tmp_path / "tables" / old_id).exists()
+    assert await _items_of(cluster) == [item(0, 9)]
+    await cluster.close()
+
+
+async def _items_of(cluster: Cluster) -> list[Item]:
+    return [orjson.loads(stored.data) for stored in (await cluster.scan(NS, "t", None)).items]

@@ -34,7 +34,7 @@ from app.operations.stream_names import (
 from app.operations.stream_records import RecordContext, render_record
 from app.operations.stream_specs import stream_status, view_type_of
 from app.operations.table_schema_rules import invalid
-from storage.api import ShardInfo, ShardRead, StreamInfo, StreamNotFound, TableMeta, TableNotFound
+from storage.api import ShardInfo, ShardRead, StreamInfo, StreamNotFound, TableMeta
 
 MAX_STREAMS = MAX_SHARDS = 100
 MAX_RECORDS = 1000
@@ -48,11 +48,12 @@ TRIM_HORIZON, LATEST, AT_TIMESTAMP = "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"
 
 
 async def _stream(ctx: Context, arn: str) -> tuple[StreamName, TableMeta, StreamInfo]:
-    """The stream a StreamArn names, its table and storage's record of it (AWS's errors otherwise)."""
+    """The stream a StreamArn names, its table (as it was, if deleted since: its streams stay readable
+    for 24 hours) and storage's record of it (AWS's errors otherwise)."""
     name = parse_stream_arn(arn, ctx.namespace)
     try:
-        meta = await ctx.cluster.get_table(ctx.namespace, name.table)
-    except TableNotFound:
+        meta = await ctx.cluster.stream_table(ctx.namespace, name.table, name.label)
+    except StreamNotFound:
         raise stream_not_found(arn) from None
     for info in await ctx.cluster.list_streams(ctx.namespace, name.table):
         if info.label == name.label:
