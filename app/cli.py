@@ -126,6 +126,7 @@ def serve(settings: Settings) -> None:
     import uvicorn
 
     from app.main import create_app
+    from app.wire.transport import CoalescingHttpProtocol
 
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -141,7 +142,8 @@ def serve(settings: Settings) -> None:
         log_level=settings.log_level,
         access_log=settings.log_level == "debug",
         loop="uvloop",
-        http="httptools",
+        # uvicorn's httptools protocol, its two writes per response coalesced into one (app/wire/transport.py)
+        http=CoalescingHttpProtocol,
         lifespan="on",
         server_header=False,  # AWS sends no Server header
     )
