@@ -163,5 +163,9 @@ class TrimmedDataAccessException(DynamoDBError):
     pass
 
 
+class PolicyNotFoundException(DynamoDBError):
+    pass
+
+
 class InternalServerError(DynamoDBError):
     status = 500

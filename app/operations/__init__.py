@@ -4,6 +4,7 @@ import app.operations.batch
 import app.operations.items
 import app.operations.limits
 import app.operations.query_scan
+import app.operations.resource_policies
 import app.operations.statements
 import app.operations.streams
 import app.operations.tables

@@ -8,6 +8,7 @@ from typing import Any
 
 from app.errors import LimitExceededException, ResourceInUseException, ValidationException
 from app.operations.registry import Context
+from app.operations.resource_policies import checked_policy, new_policy_slot
 from app.operations.stream_specs import start_table_stream
 from app.operations.table_describe import View, describe
 from app.operations.table_lookup import CREATING, name_errors, table_status, validation_errors
@@ -74,6 +75,7 @@ def _check_options(request: dict[str, Any], mode: str, ctx: Context) -> dict[str
             for index in gsis
         ],
         "on_demand": _on_demand(on_demand),
+        "resource_policy": checked_policy(request["ResourcePolicy"]) if "ResourcePolicy" in request else None,
     }
     throughput = request.get("ProvisionedThroughput")
     if throughput is not None:
@@ -136,7 +138,7 @@ def build_spec(request: dict[str, Any], mode: str, options: dict[str, Any], now:
         "table_class_changes": [],
         "deletion_protection": bool(request.get("DeletionProtectionEnabled", False)),
         "tags": options["tags"],
-        "resource_policy": request.get("ResourcePolicy"),
+        "resource_policy": new_policy_slot(options["resource_policy"], now),
         "ready_at": now + delay,
         "updating_until": None,
         "updating": None,

@@ -23,7 +23,9 @@ Spec keys:
   table_class_changes                    times of the class changes (30-day quota)
   deletion_protection                    bool
   tags                                   [{Key, Value}]: CreateTable's, then TagResource / UntagResource's
-  resource_policy                        as given to CreateTable
+  resource_policy                        {Policy (None once deleted), RevisionId}, or None (never had one);
+                                         see app/operations/resource_policies.py
+  stream_policies                        the same slot for each stream, by stream label
   ready_at                               end of CREATING
   updating_until, updating               end and kind of UPDATING (see table_update_parts)
   stream_operation                       "ENABLE" | "DISABLE" while a stream change is in progress
