@@ -1,6 +1,7 @@
 """API operation handlers, one module per family; importing this package fills `REGISTRY`."""
 
 import app.operations.batch
+import app.operations.contributor_insights
 import app.operations.items
 import app.operations.limits
 import app.operations.query_scan

@@ -26,6 +26,8 @@ Spec keys:
   resource_policy                        {Policy (None once deleted), RevisionId}, or None (never had one);
                                          see app/operations/resource_policies.py
   stream_policies                        the same slot for each stream, by stream label
+  contributor_insights                   the table's Contributor Insights state (also inside each `gsis`
+                                         entry); see app/operations/contributor_insights.py
   ready_at                               end of CREATING
   updating_until, updating               end and kind of UPDATING (see table_update_parts)
   stream_operation                       "ENABLE" | "DISABLE" while a stream change is in progress
