@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 
 from app.auth import CredentialStore
+from app.background import every
 from app.clock import Clock
 from app.operations.ttl_sweep import run_sweeper
 from app.settings import Settings
@@ -39,16 +40,6 @@ def storage_config(settings: Settings, clock: Clock) -> StorageConfig:
         crash_at=settings.crash_at,
         shard_rollover=settings.shard_rollover,
     )
-
-
-async def _every(interval: float, job: Callable[[], Awaitable[object]], what: str) -> None:
-    """Run a background job every `interval` seconds until cancelled; a failure is logged, not fatal."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await job()
-        except Exception:
-            log.exception("%s failed", what)
 
 
 class LocalDDB(Starlette):
@@ -80,9 +71,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> LocalDDB:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         cluster = services.cluster = await Cluster.open(storage_config(settings, clock))
         # Delete the log records no index or stream needs any more.
-        background = [asyncio.create_task(_every(LOG_TRIM_INTERVAL, cluster.trim_logs, "trimming the logs"))]
+        background = [asyncio.create_task(every(LOG_TRIM_INTERVAL, cluster.trim_logs, "trimming the logs"))]
         if settings.gsi_lag > 0:  # feed the lagging global secondary indexes
-            pump = _every(min(settings.gsi_lag / 4000, 0.05), cluster.pump_indexes, "feeding global indexes")
+            pump = every(min(settings.gsi_lag / 4000, 0.05), cluster.pump_indexes, "feeding global indexes")
             background.append(asyncio.create_task(pump))
         if settings.ttl_interval > 0:
             background.append(asyncio.create_task(run_sweeper(cluster, clock, settings.ttl_interval)))

@@ -19,6 +19,7 @@ from typing import Any
 
 import orjson
 
+from app.background import every
 from app.clock import Clock
 from app.errors import ConditionalCheckFailedException
 from app.expressions import Condition, ExpressionKind, ExpressionMaps, compile_condition
@@ -154,9 +155,4 @@ async def _sweep_namespace(cluster: Cluster, namespace: Namespace, clock: Clock)
 async def run_sweeper(cluster: Cluster, clock: Clock, interval: float) -> None:
     """Sweep every `interval` seconds (from the end of one sweep to the start of the next) until
     cancelled; a failed sweep is logged and the next one runs as usual."""
-    while True:
-        await asyncio.sleep(interval)
-        try:
-            await sweep(cluster, clock)
-        except Exception:
-            log.exception("TTL sweep failed")
+    await every(interval, lambda: sweep(cluster, clock), "TTL sweep")
