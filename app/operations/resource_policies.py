@@ -32,6 +32,7 @@ from app.errors import (
 from app.operations.registry import Context, operation
 from app.operations.table_lookup import CREATING, DELETING, name_errors, table_status
 from app.operations.table_spec import Spec, copy_spec
+from app.operations.tag_arns import split_arn
 from storage.api import Namespace, TableMeta, TableNotFound
 
 INVALID = "One or more parameter values were invalid: "
@@ -85,12 +86,7 @@ def policy_target(arn: str, ns: Namespace) -> PolicyTarget:
     """The table or stream `arn` names in namespace `ns` (which may not exist), or AWS's error. Observed:
     a bare name, another account, region or partition, an index or backup ARN. By analogy: another
     service is "not a DynamoDB resource arn", a malformed ARN or table name an "Invalid resource Arn"."""
-    if not arn.startswith("arn:"):
-        raise ValidationException(f"{INVALID}ARNs must start with 'arn:': {arn}")
-    parts = arn.split(":", 5)
-    if len(parts) != 6:
-        raise _invalid_arn(arn)
-    partition, service, region, account, resource = parts[1:]
+    partition, service, region, account, resource = split_arn(arn, _invalid_arn)
     if service != "dynamodb":
         raise ValidationException(f"{INVALID}Provided Arn is not a DynamoDB resource arn: {arn}")
     if account != ns.account:

@@ -19,6 +19,8 @@ a backup ARN, and an ARN that does not split into six fields like a bad table na
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from app.errors import AccessDeniedException, ResourceNotFoundException, ValidationException
 from app.operations.table_lookup import name_errors
 from storage.api import Namespace
@@ -39,16 +41,23 @@ def _not_dynamodb(arn: str) -> ValidationException:
     return ValidationException(f"{INVALID}Provided Arn is not a DynamoDB resource arn: {arn}")
 
 
-def tagged_table(arn: str | None, ns: Namespace) -> str:
-    """The name of the table `arn` names in namespace `ns` (it may not exist), or AWS's error."""
-    if arn is None:
-        raise ValidationException("Invalid TableArn")
+def split_arn(arn: str, malformed: Callable[[str], Exception]) -> tuple[str, str, str, str, str]:
+    """An ARN's partition, service, region, account and resource; AWS's error for one that does not
+    start with `arn:`, and `malformed(arn)` for one without six parts."""
     if not arn.startswith("arn:"):
         raise ValidationException(f"{INVALID}ARNs must start with 'arn:': {arn}")
     parts = arn.split(":", 5)
     if len(parts) != 6:
-        raise _invalid_table_arn(arn)
+        raise malformed(arn)
     partition, service, region, account, resource = parts[1:]
+    return partition, service, region, account, resource
+
+
+def tagged_table(arn: str | None, ns: Namespace) -> str:
+    """The name of the table `arn` names in namespace `ns` (it may not exist), or AWS's error."""
+    if arn is None:
+        raise ValidationException("Invalid TableArn")
+    partition, service, region, account, resource = split_arn(arn, _invalid_table_arn)
     if service != "dynamodb":
         raise _not_dynamodb(arn)
     if account != ns.account:
