@@ -18,7 +18,7 @@ fetched from the table (summed the same way, as AWS does) the table's.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 
@@ -56,16 +56,29 @@ class _Tally:
     fetched: bool = False
 
 
-async def _fetch(ctx: Context, plan: PagePlan, entry: Item, tally: _Tally) -> Item | None:
-    """The table's item behind a local index entry (None if it is gone since)."""
-    key = {name: entry[name] for name in plan.table_schema.names()}
-    stored = await ctx.cluster.get_item(ctx.namespace, plan.table, key, plan.options.consistent)
+class FetchTally(Protocol):
+    """Where a read counts the table items it fetched for index entries (for its capacity)."""
+
+    fetched: bool
+    fetched_bytes: int
+
+
+async def fetch_table_item(
+    ctx: Context, table: str, schema: KeySchema, entry: Item, consistent: bool, tally: FetchTally
+) -> Item | None:
+    """The table's item behind an index entry (None if it is gone since), counted in `tally`."""
+    key = {name: entry[name] for name in schema.names()}
+    stored = await ctx.cluster.get_item(ctx.namespace, table, key, consistent)
     tally.fetched = True
     if stored is None:
         return None
     tally.fetched_bytes += stored.size
     item: Item = orjson.loads(stored.data)
     return item
+
+
+async def _fetch(ctx: Context, plan: PagePlan, entry: Item, tally: _Tally) -> Item | None:
+    return await fetch_table_item(ctx, plan.table, plan.table_schema, entry, plan.options.consistent, tally)
 
 
 async def _tally(ctx: Context, plan: PagePlan, stored: list[StoredItem]) -> _Tally:

@@ -35,7 +35,7 @@ from app.errors import ValidationException
 from app.operations.capacity import Consumption, read_units, render
 from app.operations.read_index import check_projected, fetches_items, filter_fetches
 from app.operations.read_keys import start_key_names
-from app.operations.read_pages import PAGE_BYTES
+from app.operations.read_pages import PAGE_BYTES, fetch_table_item
 from app.operations.registry import Context, Response
 from app.partiql.plans import SelectPlan
 from app.values import compare
@@ -134,20 +134,6 @@ def _fetch_rule(meta: TableMeta, plan: SelectPlan) -> _Fetch:
     )
 
 
-async def _table_item(
-    ctx: Context, meta: TableMeta, entry: Item, consistent: bool, read: _Read
-) -> Item | None:
-    """The table's item behind an index entry (None if it is gone since)."""
-    key = {name: entry[name] for name in meta.key_schema.names()}
-    stored = await ctx.cluster.get_item(ctx.namespace, meta.name, key, consistent)
-    read.fetched = True
-    if stored is None:
-        return None
-    read.fetched_bytes += stored.size
-    item: Item = orjson.loads(stored.data)
-    return item
-
-
 def _charge(plan: SelectPlan, size: int, consistent: bool) -> Consumption:
     units = read_units(size, consistent)
     index = plan.index
@@ -171,7 +157,7 @@ async def _keep(
         item: Item = orjson.loads(entry.data)
         base = item
         if fetch.any:
-            fetched = await _table_item(ctx, meta, item, consistent, read)
+            fetched = await fetch_table_item(ctx, meta.name, meta.key_schema, item, consistent, read)
             if fetched is None:
                 continue
             base = fetched
