@@ -50,6 +50,8 @@ from storage.api import (
 from storage.catalog import ACTIVE, Catalog, TableEntry, entry_from_json, entry_to_json
 from storage.coordinator import Coordinator, Located
 from storage.global_index import Change, GlobalIndexes
+from storage.global_table_store import GLOBAL_TABLES_FILE, GlobalTableStore
+from storage.global_tables import Replicator
 from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
 from storage.log import ORIGIN_USER
 from storage.partition import Partition
@@ -93,6 +95,7 @@ class Cluster:
         catalog: Catalog,
         ledger: Ledger | None = None,
         streams: StreamStore | None = None,
+        global_tables: GlobalTableStore | None = None,
     ) -> None:
         self._config = config
         self._catalog = catalog
@@ -107,6 +110,11 @@ class Cluster:
         # Open stores of the tables' global indexes, by table id, and those with changes to commit.
         self._globals: dict[str, GlobalIndexes] = {}
         self._unflushed: set[str] = set()
+        # Global tables: their groups and cursors, and the pump that ships changes between replicas.
+        self._global_tables = global_tables or GlobalTableStore(None)
+        self._replicator = Replicator(
+            config, self._global_tables, self._active, self._partition, self._write_item
+        )
 
     @classmethod
     async def open(cls, config: StorageConfig) -> Cluster:
@@ -116,7 +124,9 @@ class Cluster:
         (config.data_dir / TABLES_DIR).mkdir(parents=True, exist_ok=True)
         catalog = Catalog(config.data_dir / CATALOG_FILE, config.clock)
         ledger = Ledger(config.data_dir / LEDGER_FILE)
-        cluster = cls(config, catalog, ledger, StreamStore(config.data_dir / STREAMS_FILE))
+        streams = StreamStore(config.data_dir / STREAMS_FILE)
+        global_tables = GlobalTableStore(config.data_dir / GLOBAL_TABLES_FILE)
+        cluster = cls(config, catalog, ledger, streams, global_tables)
         live = cluster._catalog.table_ids(ACTIVE) | set(cluster._kept)
         for table_dir in (config.data_dir / TABLES_DIR).iterdir():
             if table_dir.name not in live:
@@ -136,6 +146,7 @@ class Cluster:
         self._catalog.close()
         self._coordinator.close()
         self._streams.close()
+        self._global_tables.close()
 
     def _table_dir(self, table_id: str) -> Path | None:
         return None if self._config.data_dir is None else self._config.data_dir / TABLES_DIR / table_id
@@ -217,6 +228,7 @@ class Cluster:
         streams are past it, for stream reads only."""
         entry = self._catalog.delete(ns, name, linger_until)
         table_id, now = entry.meta.table_id, self._config.clock()
+        self._global_tables.leave(table_id)
         if self._streams.streams([table_id], now - self._config.stream_retention):
             # Its streams stay readable (DISABLED) for their retention: keep the partitions' logs.
             self._streams.disable(table_id, self._last_lsns(entry), now)
@@ -267,22 +279,35 @@ class Cluster:
         or ORIGIN_TTL for the TTL sweeper's deletions). Raises TableNotFound, InvalidKey, or whatever
         the mutation raises (after rolling back)."""
         entry = self._active(ns, table)
+        encoded = encode_key(entry.meta.key_schema, key)
+        return self._write_item(entry, encoded, mutation, self._config.clock(), origin)
+
+    def _write_item(
+        self,
+        entry: TableEntry,
+        encoded: EncodedKey,
+        mutation: Mutation,
+        ts: float,
+        origin: str,
+        txid: str | None = None,
+    ) -> WriteResult:
+        """`apply` on a located item, with the log record's time, origin and txid given."""
         meta = entry.meta
-        encoded = encode_key(meta.key_schema, key)
         if self._coordinator.holds and hold_key(meta.table_id, encoded) in self._coordinator.holds:
-            raise TransactionConflict(table)
+            raise TransactionConflict(meta.name)
         index = entry.partition_map.locate(encoded.hash)
         partition = self._partition(entry, index)
         if not meta.indexes:
-            return partition.apply(meta.key_schema, encoded, mutation, self._config.clock(), origin)
+            return partition.apply(meta.key_schema, encoded, mutation, ts, origin, txid)
         config = self._config
-        lsis = entry.meta.local_indexes()
+        lsis = meta.local_indexes()
         result = partition.apply(
             meta.key_schema,
             encoded,
             mutation,
-            config.clock(),
+            ts,
             origin,
+            txid,
             lsis=lsis,
             sizer=config.sizer,
             collection_limit=config.item_collection_limit if lsis else None,
@@ -430,12 +455,47 @@ class Cluster:
                     through = min([through, *(store.cursor(i.name, p) for i in entry.meta.global_indexes())])
                 if streamed:
                     through = min(through, partition.last_lsn_before(0, cutoff))
+                shipped = self._global_tables.shipped_through(entry.meta.table_id, p)
+                if shipped is not None:
+                    through = min(through, shipped)
                 while through > 0 and (count := partition.trim_log(through, TRIM_BATCH)):
                     trimmed += count
                     await asyncio.sleep(TRIM_PAUSE)  # requests run between the batches
                     if self._partitions.get(entry.meta.table_id) is None:
                         break  # the table was deleted meanwhile
         return trimmed
+
+    # --- global tables (replicas of one table in several regions) ---
+    async def add_replica(self, source: Namespace, target: Namespace, name: str) -> None:
+        """Join the table `name` of `target` (created by the caller just before: empty, same key schema)
+        to the replication group of the table of that name in `source` (a new group of the two when the
+        source has none), after copying the source's items into it.
+
+        From then on every change written in one member (any origin but ORIGIN_REPLICATION) is shipped
+        by `replicate` to every other member and applied there last-writer-wins: a change is dropped
+        when the target holds a newer version of the item (a later write time, ties broken by region
+        name). The copy and the shipped changes are written with origin ORIGIN_REPLICATION, so the
+        target's indexes follow; its stream shows them too, so enable the target's stream after this
+        call if the copy should not appear in it. Raises TableNotFound (either table), TableExists when
+        the target is already in a group."""
+        self._replicator.join(source, target, name)
+
+    async def remove_replica(self, ns: Namespace, name: str) -> None:
+        """Take the table out of its replication group: its changes are no longer shipped, nor the other
+        members' to it; the table and its items stay. A group left with one member is dissolved. Nothing
+        happens when the table is in no group. `delete_table` does this itself. Raises TableNotFound."""
+        self._global_tables.leave(self._active(ns, name).meta.table_id)
+
+    async def replica_regions(self, ns: Namespace, name: str) -> list[str]:
+        """The regions of the members of the table's replication group, in the order they joined (the
+        table's own region included); [] when it is in none. Raises TableNotFound."""
+        return self._replicator.regions(ns, name)
+
+    async def replicate(self) -> int:
+        """Ship every member's changes that the other members have not received yet; how many changes
+        were applied (dropped ones not counted). A change on an item that a write transaction holds in
+        the target waits for the next call. Called periodically by the server."""
+        return self._replicator.pump()
 
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:

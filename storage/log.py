@@ -13,6 +13,9 @@ from dataclasses import dataclass
 
 ORIGIN_USER = "user"
 ORIGIN_TTL = "ttl"  # deleted by the TTL sweeper: its stream record names the service as the user
+# Shipped from another replica of a global table (storage/global_tables.py): such a record's `txid` holds the
+# change's version (original write time and region) for last-writer-wins. It is never shipped on.
+ORIGIN_REPLICATION = "replication"
 
 _FIXED = struct.Struct(">qdq")
 _LENGTH = struct.Struct(">i")

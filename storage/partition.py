@@ -92,6 +92,7 @@ _SELECT_INTENTS = "SELECT hash, pk, sk, size, new FROM intents WHERE txid = ? OR
 _DELETE_INTENTS = "DELETE FROM intents WHERE txid = ?"
 _FIRST_LOG_TS = "SELECT ts FROM log WHERE lsn > ? ORDER BY lsn LIMIT 1"
 _LAST_LSN_BEFORE = "SELECT max(lsn) FROM log WHERE lsn > ? AND ts < ?"
+_SELECT_LOG_TAIL = "SELECT ts, hash, pk, sk, origin, txid FROM log ORDER BY lsn DESC"
 _SELECT_LOG = (
     "SELECT lsn, ts, hash, pk, sk, old, new, origin, txid, checksum FROM log "
     "WHERE lsn > ? ORDER BY lsn LIMIT ?"
@@ -379,6 +380,22 @@ class Partition:
             return db.execute(
                 "DELETE FROM log WHERE lsn <= ?", (min(through_lsn, first + limit - 1),)
             ).rowcount
+
+    def recent_changes(self, key: EncodedKey, since: float) -> list[tuple[float, str, str | None]]:
+        """(ts, origin, txid) of the log records of `key` committed at or after `since`, newest first:
+        the tail of the log, read backwards until a record older than `since`."""
+        wanted = (key.hash, key.pk, key.sk)
+        changes = []
+        cursor = self._db.execute(_SELECT_LOG_TAIL)
+        try:
+            for ts, hash, pk, sk, origin, txid in cursor:
+                if ts < since:
+                    break
+                if (hash, pk, sk) == wanted:
+                    changes.append((ts, origin, txid))
+        finally:
+            cursor.close()
+        return changes
 
     def read_log(self, after_lsn: int, limit: int) -> list[LogRecord]:
         """Up to `limit` log records with lsn > after_lsn, in lsn order."""

@@ -1,0 +1,147 @@
+"""Global tables' records: which tables replicate each other, how far each has shipped its log to each
+other one, and the versions that decide which of two concurrent writes wins.
+
+A replication group is the tables of one name in one account, one per region. Every member ships the
+changes it made itself (its partition log records of any origin but ORIGIN_REPLICATION) to every other
+member, so a change reaches each member directly from where it was made. This store keeps, in its own
+SQLite database (`global_tables.sqlite`, or memory):
+
+- `members(account, name, region, table_id, seq)`: the groups; `seq` orders the members by joining.
+- `cursors(source, target, partition, lsn)`: the last lsn of `source`'s partition that `target` has
+  received (source and target are table ids). A log record a cursor has not passed is kept by log
+  trimming.
+
+Last writer wins: a change's version is (write time, region that made it). A shipped change is written
+in the target with origin ORIGIN_REPLICATION, the target's clock as its `ts` (so every log stays in
+commit-time order) and its version in `txid` (`version_txid`). A change is dropped when the target's log
+holds a newer version of the item. Only records committed at or after the incoming write time can hold
+one (a version is never later than the commit of its record), so the search reads the tail of the log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from storage.log import ORIGIN_REPLICATION
+from storage.sqlite import open_database, write_transaction
+
+GLOBAL_TABLES_FILE = "global_tables.sqlite"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS members(
+    account TEXT NOT NULL, name TEXT NOT NULL, region TEXT NOT NULL, table_id TEXT NOT NULL UNIQUE,
+    seq INTEGER NOT NULL, PRIMARY KEY(account, name, region)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cursors(
+    source TEXT NOT NULL, target TEXT NOT NULL, partition INTEGER NOT NULL, lsn INTEGER NOT NULL,
+    PRIMARY KEY(source, target, partition)) WITHOUT ROWID;
+"""
+
+Version = tuple[float, str]
+
+
+def version_txid(version: Version) -> str:
+    """The `txid` of a shipped change's log record: its version, `<write time> <region>`."""
+    return f"{version[0]!r} {version[1]}"
+
+
+def record_version(ts: float, origin: str, txid: str | None, own_region: str) -> Version:
+    """The version of a log record of a member in `own_region`."""
+    if origin == ORIGIN_REPLICATION and txid is not None:
+        written, _, region = txid.partition(" ")
+        return float(written), region
+    return ts, own_region
+
+
+@dataclass(frozen=True)
+class Member:
+    """One table of a replication group."""
+
+    region: str
+    table_id: str
+
+
+class GlobalTableStore:
+    """The replication groups and their cursors; cursors are cached in memory (read on every pump)."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._db = open_database(path, _SCHEMA)
+        self._cursors: dict[tuple[str, str, int], int] = {
+            (source, target, partition): lsn
+            for source, target, partition, lsn in self._db.execute(
+                "SELECT source, target, partition, lsn FROM cursors"
+            )
+        }
+
+    def close(self) -> None:
+        self._db.close()
+
+    def groups(self) -> list[tuple[str, str, list[Member]]]:
+        """Every group as (account, table name, members in join order)."""
+        groups: dict[tuple[str, str], list[Member]] = {}
+        rows = self._db.execute(
+            "SELECT account, name, region, table_id FROM members ORDER BY account, name, seq"
+        )
+        for account, name, region, table_id in rows:
+            groups.setdefault((account, name), []).append(Member(region, table_id))
+        return [(account, name, members) for (account, name), members in groups.items()]
+
+    def members(self, account: str, name: str) -> list[Member]:
+        rows = self._db.execute(
+            "SELECT region, table_id FROM members WHERE account = ? AND name = ? ORDER BY seq",
+            (account, name),
+        )
+        return [Member(region, table_id) for region, table_id in rows]
+
+    def is_member(self, table_id: str) -> bool:
+        return (
+            self._db.execute("SELECT 1 FROM members WHERE table_id = ?", (table_id,)).fetchone() is not None
+        )
+
+    def join(
+        self, account: str, name: str, members: list[Member], cursors: dict[tuple[str, str, int], int]
+    ) -> None:
+        """Add `members` (the source first when the group is new) and set the cursors given."""
+        with write_transaction(self._db) as db:
+            (seq,) = db.execute(
+                "SELECT coalesce(max(seq), 0) FROM members WHERE account = ? AND name = ?", (account, name)
+            ).fetchone()
+            for offset, member in enumerate(members, start=1):
+                db.execute(
+                    "INSERT INTO members(account, name, region, table_id, seq) VALUES (?, ?, ?, ?, ?)",
+                    (account, name, member.region, member.table_id, seq + offset),
+                )
+            db.executemany(
+                "INSERT OR REPLACE INTO cursors(source, target, partition, lsn) VALUES (?, ?, ?, ?)",
+                [(*place, lsn) for place, lsn in cursors.items()],
+            )
+        self._cursors.update(cursors)
+
+    def leave(self, table_id: str) -> None:
+        """Take the table out of its group (and dissolve a group left with one member)."""
+        row = self._db.execute("SELECT account, name FROM members WHERE table_id = ?", (table_id,)).fetchone()
+        if row is None:
+            return
+        remaining = [m for m in self.members(*row) if m.table_id != table_id]
+        gone = {table_id} if len(remaining) > 1 else {table_id, *(m.table_id for m in remaining)}
+        with write_transaction(self._db) as db:
+            for member in gone:
+                db.execute("DELETE FROM members WHERE table_id = ?", (member,))
+                db.execute("DELETE FROM cursors WHERE source = ? OR target = ?", (member, member))
+        self._cursors = {k: v for k, v in self._cursors.items() if k[0] not in gone and k[1] not in gone}
+
+    def cursor(self, source: str, target: str, partition: int) -> int:
+        return self._cursors.get((source, target, partition), 0)
+
+    def set_cursor(self, source: str, target: str, partition: int, lsn: int) -> None:
+        with write_transaction(self._db) as db:
+            db.execute(
+                "UPDATE cursors SET lsn = ? WHERE source = ? AND target = ? AND partition = ?",
+                (lsn, source, target, partition),
+            )
+        self._cursors[(source, target, partition)] = lsn
+
+    def shipped_through(self, source: str, partition: int) -> int | None:
+        """The last lsn of the partition that every other member has received (None: not a source)."""
+        lsns = [lsn for (s, _, p), lsn in self._cursors.items() if s == source and p == partition]
+        return min(lsns) if lsns else None

@@ -1,0 +1,168 @@
+"""Global tables: shipping a table's changes between its replicas in other regions (the records and
+the versions are in storage/global_table_store.py): joining a table to a group by copying the source's
+items, and the periodic pump that applies each member's new log records to every other member, last
+writer wins.
+
+Everything here is synchronous: a join or a pump runs between two requests, so no write lands in the
+middle of a copy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from storage.api import (
+    Item,
+    Namespace,
+    Outcome,
+    StorageConfig,
+    TableExists,
+    TableNotFound,
+    TransactionConflict,
+    WriteResult,
+)
+from storage.catalog import ACTIVE, TableEntry
+from storage.codec import decode_item
+from storage.global_table_store import GlobalTableStore, Member, Version, record_version, version_txid
+from storage.keys import EncodedKey
+from storage.log import ORIGIN_REPLICATION, LogRecord
+from storage.partition import Partition
+
+# Log records read from a partition at a time while shipping.
+SHIP_BATCH = 1000
+
+EntryOf = Callable[[Namespace, str], TableEntry]
+PartitionOf = Callable[[TableEntry, int], Partition]
+WriteItem = Callable[[TableEntry, EncodedKey, "Replace", float, str, str], WriteResult]
+
+
+@dataclass(frozen=True)
+class Replace:
+    """The mutation of a shipped change: the item becomes `item` (None: absent), whatever it was."""
+
+    item: Item | None
+    size: int
+
+    def apply(self, old_item: Item | None) -> Outcome:
+        return Outcome(True, self.item, self.size)
+
+
+class Replicator:
+    def __init__(
+        self,
+        config: StorageConfig,
+        store: GlobalTableStore,
+        entry_of: EntryOf,
+        partition_of: PartitionOf,
+        write_item: WriteItem,
+    ) -> None:
+        self._config = config
+        self._store = store
+        self._entry_of = entry_of
+        self._partition_of = partition_of
+        self._write_item = write_item
+
+    def join(self, source: Namespace, target: Namespace, name: str) -> None:
+        """See Cluster.add_replica."""
+        source_entry = self._entry_of(source, name)
+        target_entry = self._entry_of(target, name)
+        target_id = target_entry.meta.table_id
+        if self._store.is_member(target_id):
+            raise TableExists(name)
+        self.pump()  # what the members wrote reaches the source before the source is copied
+        members = self._store.members(source.account, name)
+        source_id = source_entry.meta.table_id
+        if not any(m.table_id == source_id for m in members):
+            members = []  # a new group (a stale one cannot exist: leaving cleans up)
+        now = self._config.clock()
+        txid = version_txid((now, source.region))
+        for p in range(source_entry.meta.partition_count):
+            _, items = self._partition_of(source_entry, p).snapshot()
+            for hash, pk, sk, data in items:
+                item = decode_item(data)
+                change = Replace(item, self._config.sizer(item))
+                self._write_item(
+                    target_entry, EncodedKey(hash, pk, sk), change, now, ORIGIN_REPLICATION, txid
+                )
+        cursors: dict[tuple[str, str, int], int] = {}
+        for member in members or [Member(source.region, source_id)]:
+            entry = self._entry_of(Namespace(source.account, member.region), name)
+            for p in range(entry.meta.partition_count):
+                # A member's changes the source has not received yet are not in the copy: the new
+                # member takes them from where the source stands (the source's own, from its end).
+                done = self._partition_of(entry, p).last_lsn
+                if member.table_id != source_id:
+                    done = self._store.cursor(member.table_id, source_id, p)
+                cursors[(member.table_id, target_id, p)] = done
+            for p in range(target_entry.meta.partition_count):
+                cursors[(target_id, member.table_id, p)] = self._partition_of(target_entry, p).last_lsn
+        joining = [Member(target.region, target_id)]
+        if not members:
+            joining.insert(0, Member(source.region, source_id))
+        self._store.join(source.account, name, joining, cursors)
+
+    def regions(self, ns: Namespace, name: str) -> list[str]:
+        members = self._store.members(ns.account, name)
+        table_id = self._entry_of(ns, name).meta.table_id
+        if not any(m.table_id == table_id for m in members):
+            return []
+        return [m.region for m in members]
+
+    def pump(self) -> int:
+        """See Cluster.replicate."""
+        applied = 0
+        for account, name, members in self._store.groups():
+            entries: list[tuple[str, TableEntry]] = []
+            for member in members:
+                try:
+                    entry = self._entry_of(Namespace(account, member.region), name)
+                except TableNotFound:
+                    continue
+                if entry.meta.table_id == member.table_id and entry.meta.status == ACTIVE:
+                    entries.append((member.region, entry))
+            for source_region, source in entries:
+                for target_region, target in entries:
+                    if target is not source:
+                        for p in range(source.meta.partition_count):
+                            applied += self._ship(source_region, source, p, target_region, target)
+        return applied
+
+    def _ship(
+        self, source_region: str, source: TableEntry, p: int, target_region: str, target: TableEntry
+    ) -> int:
+        """Apply partition p of `source`'s changes beyond the cursor to `target`; how many were applied."""
+        partition = self._partition_of(source, p)
+        source_id, target_id = source.meta.table_id, target.meta.table_id
+        cursor = self._store.cursor(source_id, target_id, p)
+        applied = 0
+        while cursor < partition.last_lsn:
+            records = partition.read_log(cursor, SHIP_BATCH)
+            if not records:
+                break
+            blocked = False
+            for record in records:
+                if record.origin != ORIGIN_REPLICATION:
+                    try:
+                        applied += self._apply(record, (record.ts, source_region), target, target_region)
+                    except TransactionConflict:
+                        blocked = True  # a transaction holds the item: the next pump retries it
+                        break
+                cursor = record.lsn
+            self._store.set_cursor(source_id, target_id, p, cursor)
+            if blocked:
+                break
+        return applied
+
+    def _apply(self, record: LogRecord, version: Version, target: TableEntry, target_region: str) -> int:
+        """Write a change into the target unless the target holds a newer version of the item."""
+        key = EncodedKey(record.hash, record.pk, record.sk)
+        partition = self._partition_of(target, target.partition_map.locate(record.hash))
+        for ts, origin, txid in partition.recent_changes(key, version[0]):
+            if record_version(ts, origin, txid, target_region) > version:
+                return 0
+        item = None if record.new is None else decode_item(record.new)
+        change = Replace(item, 0 if item is None else self._config.sizer(item))
+        now = self._config.clock()
+        result = self._write_item(target, key, change, now, ORIGIN_REPLICATION, version_txid(version))
+        return int(result.lsn is not None)

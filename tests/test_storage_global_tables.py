@@ -1,0 +1,228 @@
+"""Global tables in storage: joining copies the source, changes flow between every pair of members,
+last writer wins, nothing echoes back, members leave, cursors survive a restart and hold back log
+trimming, and transactions' holds delay a shipped change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import orjson
+import pytest
+
+from storage import Cluster
+from storage.api import (
+    IndexDef,
+    Item,
+    KeyAttribute,
+    KeySchema,
+    Namespace,
+    Outcome,
+    StorageConfig,
+    TableExists,
+)
+from storage.codec import decode_item
+from storage.log import ORIGIN_REPLICATION
+
+EAST = Namespace("000000000000", "us-east-1")
+WEST = Namespace("000000000000", "us-west-2")
+EUROPE = Namespace("000000000000", "eu-west-1")
+SCHEMA = KeySchema(KeyAttribute("pk", "S"))
+BY_COLOUR = IndexDef("by_colour", True, KeySchema(KeyAttribute("colour", "S")))
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def tick(self, seconds: float = 0.001) -> None:
+        self.now += seconds
+
+
+@dataclass(frozen=True)
+class Put:
+    item: Item | None
+
+    def apply(self, old: Item | None) -> Outcome:
+        return Outcome(True, self.item, 0 if self.item is None else len(orjson.dumps(self.item)))
+
+
+def key(i: int) -> Item:
+    return {"pk": {"S": f"k{i}"}}
+
+
+def item(i: int, v: int, colour: str = "red") -> Item:
+    return {**key(i), "v": {"N": str(v)}, "colour": {"S": colour}}
+
+
+async def value(cluster: Cluster, ns: Namespace, i: int) -> Item | None:
+    stored = await cluster.get_item(ns, "t", key(i))
+    return None if stored is None else decode_item(stored.data)
+
+
+async def open_cluster(clock: Clock, data_dir: Path | None = None) -> Cluster:
+    return await Cluster.open(StorageConfig(data_dir, clock, 4))
+
+
+async def global_table(clock: Clock, *regions: Namespace, data_dir: Path | None = None) -> Cluster:
+    """Table t in EAST with 20 items, replicated to `regions` (each joined from EAST)."""
+    cluster = await open_cluster(clock, data_dir)
+    await cluster.create_table(EAST, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+    for i in range(20):
+        await cluster.apply(EAST, "t", key(i), Put(item(i, 0)))
+    for ns in regions:
+        await cluster.create_table(ns, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+        await cluster.add_replica(EAST, ns, "t")
+    return cluster
+
+
+async def test_joining_copies_the_items_and_changes_flow_both_ways() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    assert [await value(cluster, WEST, i) for i in range(20)] == [item(i, 0) for i in range(20)]
+    assert await cluster.replica_regions(EAST, "t") == ["us-east-1", "us-west-2"]
+    assert await cluster.replica_regions(WEST, "t") == ["us-east-1", "us-west-2"]
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
+    await cluster.apply(WEST, "t", key(2), Put(None))
+    await cluster.apply(WEST, "t", key(30), Put(item(30, 3)))
+    assert await value(cluster, WEST, 1) == item(1, 0)  # not shipped yet: eventually consistent
+    assert await cluster.replicate() == 3
+    for ns in (EAST, WEST):
+        assert await value(cluster, ns, 1) == item(1, 1)
+        assert await value(cluster, ns, 2) is None
+        assert await value(cluster, ns, 30) == item(30, 3)
+    assert await cluster.replicate() == 0  # nothing echoes back
+    await cluster.close()
+
+
+async def test_the_replica_global_index_holds_the_copied_and_shipped_items() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    await cluster.apply(EAST, "t", key(5), Put(item(5, 1, "blue")))
+    await cluster.replicate()
+    page = await cluster.query(WEST, "t", "by_colour", {"S": "blue"}, None)
+    assert [decode_item(s.data)["pk"] for s in page.items] == [{"S": "k5"}]
+    page = await cluster.query(WEST, "t", "by_colour", {"S": "red"}, None)
+    assert len(page.items) == 19
+    await cluster.close()
+
+
+async def test_the_last_writer_wins_in_every_member() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    await cluster.apply(WEST, "t", key(3), Put(item(3, 1)))
+    clock.tick()
+    await cluster.apply(EAST, "t", key(3), Put(item(3, 2)))  # later: wins everywhere
+    clock.tick()
+    await cluster.apply(EAST, "t", key(4), Put(None))
+    clock.tick()
+    await cluster.apply(WEST, "t", key(4), Put(item(4, 9)))  # a later put beats an earlier delete
+    await cluster.replicate()
+    for ns in (EAST, WEST):
+        assert await value(cluster, ns, 3) == item(3, 2)
+        assert await value(cluster, ns, 4) == item(4, 9)
+    await cluster.close()
+
+
+async def test_a_stale_change_is_dropped_when_the_target_wrote_later() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
+    clock.tick()
+    await cluster.apply(WEST, "t", key(1), Put(item(1, 2)))
+    applied = await cluster.replicate()
+    assert applied == 1  # WEST's change applied in EAST; EAST's older one dropped in WEST
+    assert await value(cluster, WEST, 1) == item(1, 2)
+    assert await value(cluster, EAST, 1) == item(1, 2)
+    await cluster.close()
+
+
+async def test_equal_write_times_are_decided_by_the_region_name() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
+    await cluster.apply(WEST, "t", key(1), Put(item(1, 2)))  # same instant: "us-west-2" > "us-east-1"
+    await cluster.replicate()
+    assert await value(cluster, EAST, 1) == item(1, 2)
+    assert await value(cluster, WEST, 1) == item(1, 2)
+    await cluster.close()
+
+
+async def test_a_third_member_gets_every_members_changes_directly() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    await cluster.apply(WEST, "t", key(7), Put(item(7, 7)))  # not yet in EAST when EUROPE joins
+    await cluster.create_table(EUROPE, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+    await cluster.add_replica(EAST, EUROPE, "t")
+    assert await value(cluster, EUROPE, 7) == item(7, 7)  # joining pumps first, so the copy has it
+    clock.tick()
+    await cluster.apply(WEST, "t", key(8), Put(item(8, 8)))
+    await cluster.apply(EUROPE, "t", key(9), Put(item(9, 9)))
+    await cluster.replicate()
+    for ns in (EAST, WEST, EUROPE):
+        assert await value(cluster, ns, 8) == item(8, 8)
+        assert await value(cluster, ns, 9) == item(9, 9)
+    assert await cluster.replica_regions(WEST, "t") == ["us-east-1", "us-west-2", "eu-west-1"]
+    await cluster.close()
+
+
+async def test_joining_twice_is_refused() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    with pytest.raises(TableExists):
+        await cluster.add_replica(EAST, WEST, "t")
+    await cluster.close()
+
+
+async def test_members_leave_and_a_group_of_one_dissolves() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST, EUROPE)
+    await cluster.remove_replica(EUROPE, "t")
+    assert await cluster.replica_regions(EUROPE, "t") == []
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 5)))
+    await cluster.replicate()
+    assert await value(cluster, WEST, 1) == item(1, 5)
+    assert await value(cluster, EUROPE, 1) == item(1, 0)  # left: no longer receives
+    await cluster.delete_table(WEST, "t")
+    assert await cluster.replica_regions(EAST, "t") == []
+    await cluster.apply(EAST, "t", key(2), Put(item(2, 5)))
+    assert await cluster.replicate() == 0
+    await cluster.close()
+
+
+async def test_cursors_survive_a_restart_and_hold_back_log_trimming(tmp_path: Path) -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST, data_dir=tmp_path)
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
+    clock.tick(48 * 3600.0)
+    await cluster.trim_logs()  # no stream: only the unshipped change keeps its log record
+    await cluster.close()
+    cluster = await open_cluster(clock, tmp_path)
+    assert await cluster.replicate() == 1
+    assert await value(cluster, WEST, 1) == item(1, 1)
+    assert await cluster.replicate() == 0
+    await cluster.close()
+
+
+async def test_shipped_changes_carry_the_replication_origin_and_their_version() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)
+    await cluster.enable_stream(WEST, "t")
+    written_at = clock.now
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
+    clock.tick(1.0)
+    await cluster.replicate()
+    (stream,) = await cluster.list_streams(WEST, "t")
+    shards = await cluster.stream_shards(WEST, "t", stream.label)
+    records = []
+    for shard in shards:
+        read = await cluster.read_shard(WEST, "t", stream.label, shard.shard_id, 0, 100)
+        records += read.records
+    (record,) = records
+    assert record.origin == ORIGIN_REPLICATION
+    assert record.ts == clock.now  # committed in WEST when it arrived
+    assert record.txid == f"{written_at!r} us-east-1"
+    await cluster.close()
