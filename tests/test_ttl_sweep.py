@@ -251,10 +251,10 @@ async def test_the_background_task_sweeps_until_cancelled(
     await put(ctx, table, "expired", n(NOW - 10))
     failures = [RuntimeError("the first sweep fails")]
 
-    async def flaky_sweep(cluster: Cluster, clock: Clock) -> Any:
+    async def flaky_sweep(cluster: Cluster, clock: Clock, marks: ttl_sweep.Marks | None) -> Any:
         if failures:
             raise failures.pop()
-        return await sweep(cluster, clock)
+        return await sweep(cluster, clock, marks)
 
     monkeypatch.setattr(ttl_sweep, "sweep", flaky_sweep)
     task = asyncio.create_task(run_sweeper(ctx.cluster, ctx.clock, 0.01))
@@ -267,3 +267,23 @@ async def test_the_background_task_sweeps_until_cancelled(
         await task
     assert not failures
     assert await table_keys(ctx, table) == set()
+
+
+async def test_the_background_sweeper_skips_a_table_with_nothing_to_do(ctx: Context) -> None:
+    table = await ttl_table(ctx)
+    await put(ctx, table, "later", {"N": str(NOW + 600)})
+    await put(ctx, table, "never", {"S": "not a number"})
+    marks: ttl_sweep.Marks = {}
+    first = await sweep(ctx.cluster, ctx.clock, marks)
+    assert (first.scanned, first.deleted) == (2, 0)
+    idle = await sweep(ctx.cluster, ctx.clock, marks)
+    assert (idle.tables, idle.scanned) == (1, 0)  # unchanged and nothing due: not read
+    await put(ctx, table, "now", {"N": str(NOW - 1)})
+    written = await sweep(ctx.cluster, ctx.clock, marks)
+    assert (written.scanned, written.deleted) == (3, 1)  # a write makes it read again
+    assert (await sweep(ctx.cluster, ctx.clock, marks)).scanned == 0
+    ctx.clock.advance(600)  # the next expiry comes due
+    due = await sweep(ctx.cluster, ctx.clock, marks)
+    assert (due.scanned, due.deleted) == (2, 1)
+    assert await table_keys(ctx, table) == {"never"}
+    assert (await sweep(ctx.cluster, ctx.clock, None)).scanned == 1  # no marks: always a full read
