@@ -167,5 +167,9 @@ class PolicyNotFoundException(DynamoDBError):
     pass
 
 
+class GlobalTableNotFoundException(DynamoDBError):
+    pass
+
+
 class InternalServerError(DynamoDBError):
     status = 500

@@ -2,6 +2,7 @@
 
 import app.operations.batch
 import app.operations.contributor_insights
+import app.operations.global_tables_legacy
 import app.operations.items
 import app.operations.limits
 import app.operations.query_scan
