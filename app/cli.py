@@ -108,6 +108,13 @@ def parser(defaults: Settings) -> argparse.ArgumentParser:
         f"(default {defaults.shard_rollover:g}: about AWS's 4 hours)",
     )
     serve.add_argument(
+        "--replication-interval",
+        type=float,
+        metavar="S",
+        help="seconds between two runs that ship the changes of global tables to their other replicas "
+        f"(default {defaults.replication_interval:g}; 0: never)",
+    )
+    serve.add_argument(
         "--log-level", choices=["debug", "info", "warning", "error"], help=f"(default {defaults.log_level})"
     )
     return root

@@ -75,6 +75,9 @@ def create_app(settings: Settings, clock: Clock | None = None) -> LocalDDB:
         if settings.gsi_lag > 0:  # feed the lagging global secondary indexes
             pump = every(min(settings.gsi_lag / 4000, 0.05), cluster.pump_indexes, "feeding global indexes")
             background.append(asyncio.create_task(pump))
+        if settings.replication_interval > 0:  # ship global tables' changes to their other replicas
+            replicate = every(settings.replication_interval, cluster.replicate, "replicating global tables")
+            background.append(asyncio.create_task(replicate))
         if settings.ttl_interval > 0:
             background.append(asyncio.create_task(run_sweeper(cluster, clock, settings.ttl_interval)))
         where = "memory" if settings.in_memory else str(settings.data_dir)

@@ -48,6 +48,8 @@ class Settings:
     clock_offset: float = 0.0
     # Seconds after which a stream shard is closed and a child shard continues it (AWS: about 4 hours).
     shard_rollover: float = 4 * 3600.0
+    # Seconds between two runs that ship global tables' changes to their other replicas; 0 or less: never.
+    replication_interval: float = 0.05
     # Serve the admin routes (`/_localddb/...`: the clock, a TTL sweep); off, those paths are DynamoDB's.
     admin: bool = False
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import time
 import urllib.error
 import urllib.request
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from botocore.exceptions import ClientError
+
+T = TypeVar("T")
 
 
 def s(text: str) -> dict[str, str]:
@@ -77,3 +82,23 @@ def sweep_ttl(endpoint_url: str) -> Any:
     status, answer = admin_call(endpoint_url, "/_localddb/ttl/sweep", b"", "POST")
     assert status == 200, answer
     return answer
+
+
+# --- global tables: clients of other regions, waiting for replication ---
+
+
+def regional_client(target: Any, region: str, service: str = "dynamodb") -> Any:
+    """A boto3 client of `target` (a compat_tests.conftest.Target) in another region."""
+    return dataclasses.replace(target, region=region).client(service)
+
+
+def eventually(check: Callable[[], T], timeout: float = 10.0, interval: float = 0.05) -> T:
+    """The first truthy result of `check()`, polled until `timeout` seconds have passed (then the last
+    result is asserted, so the failure shows it)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() >= deadline:
+            assert result, f"still {result!r} after {timeout} s"
+            return result
+        time.sleep(interval)

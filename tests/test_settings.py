@@ -37,6 +37,7 @@ def test_every_field_has_an_environment_variable() -> None:
         "LOCALDDB_CLOCK_OFFSET": "86400",
         "LOCALDDB_ADMIN": "true",
         "LOCALDDB_SHARD_ROLLOVER": "30",
+        "LOCALDDB_REPLICATION_INTERVAL": "0.5",
     }
     settings = from_env(env)
     assert settings.host == "0.0.0.0"
@@ -57,6 +58,7 @@ def test_every_field_has_an_environment_variable() -> None:
     assert settings.crash_at == "decided"
     assert settings.ttl_interval == 0.5 and settings.ttl_cooldown == 0 and settings.clock_offset == 86400
     assert settings.admin is True and settings.shard_rollover == 30
+    assert settings.replication_interval == 0.5
     assert len(env) == len(Settings.__dataclass_fields__)
 
 

@@ -6,6 +6,7 @@ import app.operations.global_tables_legacy
 import app.operations.items
 import app.operations.limits
 import app.operations.query_scan
+import app.operations.replica_autoscaling
 import app.operations.resource_policies
 import app.operations.statements
 import app.operations.streams

@@ -19,7 +19,7 @@ from app.operations.stream_records import KEYS_ONLY
 from app.operations.table_lookup import CREATING, table_status, updating_kind
 from app.operations.table_spec import Spec, copy_spec
 from app.operations.table_update_parts import STREAM, UpdatePlan
-from storage.api import StreamInfo, TableMeta
+from storage.api import Namespace, StreamInfo, TableMeta
 
 ENABLE, DISABLE = "ENABLE", "DISABLE"
 
@@ -35,13 +35,18 @@ def view_type_of(spec: Spec, label: str) -> str:
     return KEYS_ONLY
 
 
-async def _enable(ctx: Context, table: str, spec: Spec) -> None:
-    """Start a stream of the table in storage; record its label and view type in the (private) spec."""
-    info = await ctx.cluster.enable_stream(ctx.namespace, table)
-    readable = {stream.label for stream in await ctx.cluster.list_streams(ctx.namespace, table)}
+async def enable_stream_in(ctx: Context, ns: Namespace, table: str, spec: Spec) -> None:
+    """Start a stream of the table of `ns` in storage (the view type its private spec's `stream` names);
+    record its label and view type in that spec. Global tables start their members' streams this way."""
+    info = await ctx.cluster.enable_stream(ns, table)
+    readable = {stream.label for stream in await ctx.cluster.list_streams(ns, table)}
     views = {label: view for label, view in (spec.get("stream_views") or {}).items() if label in readable}
     views[info.label] = spec["stream"]["StreamViewType"]
     spec["stream_label"], spec["stream_views"] = info.label, views
+
+
+async def _enable(ctx: Context, table: str, spec: Spec) -> None:
+    await enable_stream_in(ctx, ctx.namespace, table, spec)
 
 
 async def start_table_stream(ctx: Context, meta: TableMeta) -> TableMeta:

@@ -9,6 +9,10 @@ hours, DynamoDB Local at once). A global index has an IndexStatus: CREATING whil
 UpdateTable creates it; then it also has Backfilling, false in the UpdateTable response (AWS first
 allocates resources) and true afterwards; DELETING while UpdateTable deletes it. Backfilling never
 appears for an index created with its table or once the index is ACTIVE (AWS's examples).
+
+A member of a global table also has GlobalTableVersion, Replicas (rendered by replica_group) and
+GlobalTableSettingsReplicationMode, and shows its own read capacity overrides (replica_specs) in place of
+the group's.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.operations.registry import Context
+from app.operations.replica_rules import GLOBAL_TABLE_VERSION, SETTINGS_REPLICATION
+from app.operations.replica_specs import max_read_override, overridden_on_demand, read_override
 from app.operations.table_lookup import CREATING, index_arn, stream_arn, table_arn
 from app.operations.table_spec import (
     INDEX_ACTIVE,
@@ -48,6 +54,8 @@ class View:
     indexes: Mapping[str, IndexStats] = field(default_factory=dict)
     # The IndexStatus of the global index an UpdateTable response is about (just created or deleted).
     changed_index: tuple[str, str] | None = None
+    # A global table's other members (ReplicaDescriptions, see replica_group); None: a regional table.
+    replicas: list[dict[str, Any]] | None = None
 
 
 async def index_stats(ctx: Context, meta: TableMeta) -> dict[str, IndexStats]:
@@ -99,7 +107,15 @@ def _gsi_state(index: dict[str, Any], stats: IndexStats, view: View, now: float)
     return status, None
 
 
-def _gsi(ns: Namespace, table: str, index: dict[str, Any], view: View, now: float) -> dict[str, Any]:
+def _overridden(throughput: dict[str, Any], spec: Spec, index: str | None = None) -> dict[str, Any]:
+    """A replica's own read capacity, where it overrides its global table's."""
+    read = read_override(spec, index)
+    return throughput if read is None else {**throughput, "ReadCapacityUnits": read}
+
+
+def _gsi(
+    ns: Namespace, table: str, index: dict[str, Any], view: View, now: float, spec: Spec
+) -> dict[str, Any]:
     name = index["IndexName"]
     stats = view.indexes.get(name, NO_STATS)
     status, backfilling = _gsi_state(index, stats, view, now)
@@ -111,12 +127,13 @@ def _gsi(ns: Namespace, table: str, index: dict[str, Any], view: View, now: floa
     }
     if backfilling is not None:
         out["Backfilling"] = backfilling
-    out["ProvisionedThroughput"] = describe_throughput(index["throughput"], now)
+    out["ProvisionedThroughput"] = _overridden(describe_throughput(index["throughput"], now), spec, name)
     out["IndexSizeBytes"] = stats.size_bytes
     out["ItemCount"] = stats.item_count
     out["IndexArn"] = index_arn(ns, table, name)
-    if index.get("OnDemandThroughput"):
-        out["OnDemandThroughput"] = index["OnDemandThroughput"]
+    on_demand = overridden_on_demand(index.get("OnDemandThroughput"), max_read_override(spec, name))
+    if on_demand:
+        out["OnDemandThroughput"] = on_demand
     if view.warm:
         out["WarmThroughput"] = _warm(index["warm"])
     return out
@@ -142,7 +159,9 @@ def describe(meta: TableMeta, ns: Namespace, view: View, now: float) -> dict[str
         "KeySchema": spec["key_schema"],
         "TableStatus": view.status,
         "CreationDateTime": epoch(meta.created_at),
-        "ProvisionedThroughput": view.throughput or describe_throughput(spec["throughput"], now),
+        "ProvisionedThroughput": _overridden(
+            view.throughput or describe_throughput(spec["throughput"], now), spec
+        ),
         "TableSizeBytes": view.stats.size_bytes,
         "ItemCount": view.stats.item_count,
         "TableArn": table_arn(ns, name),
@@ -156,12 +175,16 @@ def describe(meta: TableMeta, ns: Namespace, view: View, now: float) -> dict[str
     changed = None if view.changed_index is None else view.changed_index[0]
     gsis = [i for i in spec["gsis"] if i["IndexName"] == changed or gsi_status(i, now) is not None]
     if gsis:
-        out["GlobalSecondaryIndexes"] = [_gsi(ns, name, index, view, now) for index in gsis]
+        out["GlobalSecondaryIndexes"] = [_gsi(ns, name, index, view, now, spec) for index in gsis]
     if spec["stream"] is not None:
         out["StreamSpecification"] = spec["stream"]
     if spec["stream_label"] is not None:
         out["LatestStreamLabel"] = spec["stream_label"]
         out["LatestStreamArn"] = stream_arn(ns, name, spec["stream_label"])
+    if view.replicas is not None:
+        out["GlobalTableVersion"] = GLOBAL_TABLE_VERSION
+        out["Replicas"] = view.replicas
+        out["GlobalTableSettingsReplicationMode"] = SETTINGS_REPLICATION
     if spec["sse"] is not None:
         out["SSEDescription"] = {"Status": "ENABLED", **spec["sse"]}
     if spec["table_class"] is not None:
@@ -170,8 +193,9 @@ def describe(meta: TableMeta, ns: Namespace, view: View, now: float) -> dict[str
             "LastUpdateDateTime": epoch(spec["table_class_at"]),
         }
     out["DeletionProtectionEnabled"] = spec["deletion_protection"]
-    if spec["on_demand"]:
-        out["OnDemandThroughput"] = spec["on_demand"]
+    on_demand = overridden_on_demand(spec["on_demand"], max_read_override(spec))
+    if on_demand:
+        out["OnDemandThroughput"] = on_demand
     if view.warm:
         out["WarmThroughput"] = _warm(spec["warm"])
     return out

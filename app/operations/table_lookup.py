@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from app.errors import ResourceNotFoundException, ValidationException
+from app.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from app.operations.registry import Context
 from storage.api import Namespace, TableMeta, TableNotFound
 
@@ -90,6 +90,18 @@ def updating_kind(meta: TableMeta, now: float) -> str | None:
         return None
     kind: str = meta.spec["updating"]
     return kind
+
+
+def check_changeable(name: str, status: str) -> None:
+    """AWS's ResourceInUseException for a change to a table that is being created or deleted."""
+    if status == CREATING:
+        raise ResourceInUseException(
+            f"Attempt to change a resource which is still in use: Table is being created: {name}"
+        )
+    if status == DELETING:
+        raise ResourceInUseException(
+            f"Attempt to change a resource which is still in use: Table is being deleted: {name}"
+        )
 
 
 async def existing_table(ctx: Context, table_name: str) -> TableMeta:

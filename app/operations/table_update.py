@@ -1,9 +1,13 @@
 """UpdateTable: the request-level rules (something to update, one concern per call, index update
 entries), the table's state, then each concern in turn (see table_update_parts; global secondary index
-Create and Delete in table_index_updates).
+Create and Delete in table_index_updates; ReplicaUpdates in replicas).
 
-Replicas, witnesses and vector indexes are not implemented yet: they are refused with a
-ValidationException that says so (a client error, never a 500).
+On a member of a global table the settings DynamoDB shares across the group (capacity, global secondary
+indexes, encryption type, table class) reach every member (replica_group.share_change); the stream stays
+enabled, and nothing changes while a replica is being added or removed.
+
+Witnesses, strong multi-Region consistency and vector indexes are not implemented yet: they are refused
+with a ValidationException that says so (a client error, never a 500).
 """
 
 from __future__ import annotations
@@ -11,16 +15,22 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from app.errors import (
-    ResourceInUseException,
-    ResourceNotFoundException,
-    ValidationException,
-)
+from app.errors import ResourceNotFoundException, ValidationException
 from app.operations.registry import Context
+from app.operations.replica_group import (
+    check_global_update,
+    check_shared_change,
+    describe_replicas,
+    load_group,
+    share_change,
+)
+from app.operations.replica_rules import check_replica_updates
+from app.operations.replicas import update_replicas
 from app.operations.stream_specs import apply_stream_change
 from app.operations.table_describe import View, describe
 from app.operations.table_index_updates import (
     CREATE,
+    IndexChange,
     apply_index_change,
     check_one_at_a_time,
     requested_changes,
@@ -29,9 +39,8 @@ from app.operations.table_index_updates import (
     stored_spec,
 )
 from app.operations.table_lookup import (
-    CREATING,
-    DELETING,
     UPDATING,
+    check_changeable,
     existing_table,
     table_status,
     updating_kind,
@@ -48,6 +57,7 @@ from app.operations.table_spec import (
 )
 from app.operations.table_throughput import apply_change, check_table_maximum
 from app.operations.table_update_parts import (
+    TABLE_CLASS,
     UpdatePlan,
     merge_on_demand,
     raise_warm,
@@ -100,7 +110,6 @@ EXCLUSIVE = (
     ("WarmThroughput", "WarmThroughput must be the only operation in the request"),
 )
 UNSUPPORTED = (
-    "ReplicaUpdates",
     "GlobalTableWitnessUpdates",
     "MultiRegionConsistency",
     "VectorIndexUpdates",
@@ -108,6 +117,8 @@ UNSUPPORTED = (
     "DisassociationProtectionEnabled",
 )
 GSI_ACTIONS = ("Update", "Create", "Delete")
+# Members whose change a global table's members share as "capacity".
+CAPACITY = frozenset({"BillingMode", "ProvisionedThroughput", "OnDemandThroughput", "WarmThroughput"})
 
 
 def _actions(request: dict[str, Any]) -> set[str]:
@@ -129,6 +140,8 @@ def _check_request(request: dict[str, Any]) -> set[str]:
     for member in UNSUPPORTED:
         if member in request:
             raise ValidationException(f"{member} is not supported by localddb yet")
+    if "ReplicaUpdates" in actions:  # its own rules come first (replica_rules)
+        return actions
     for member, message in EXCLUSIVE:
         if member in actions and len(actions) > 1:
             raise invalid(message)
@@ -208,26 +221,35 @@ def _update_gsis(plan: UpdatePlan, mode: str | None, was_on_demand: bool) -> Non
         plan.changed = True
 
 
-def _check_state(name: str, status: str) -> None:
-    if status == CREATING:
-        raise ResourceInUseException(
-            f"Attempt to change a resource which is still in use: Table is being created: {name}"
-        )
-    if status == DELETING:
-        raise ResourceInUseException(
-            f"Attempt to change a resource which is still in use: Table is being deleted: {name}"
-        )
+def _shared_changes(actions: set[str], plan: UpdatePlan, change: IndexChange | None) -> frozenset[str]:
+    """The settings of this update that a global table's members share (see replica_specs)."""
+    changed = set()
+    if actions & CAPACITY or plan.gsi_updates:
+        changed.add("capacity")
+    if change is not None:
+        changed.add("indexes")
+    if "SSESpecification" in actions:
+        changed.add("sse")
+    if plan.kind == TABLE_CLASS:
+        changed.add("class")
+    return frozenset(changed)
 
 
 async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     actions = _check_request(request)
+    if "ReplicaUpdates" in actions:
+        updates = request["ReplicaUpdates"]
+        replica_actions = check_replica_updates(updates, actions, ctx.namespace.region)
+        return await update_replicas(request, replica_actions, ctx)
     updates = request.get("GlobalSecondaryIndexUpdates") or []
     gsi_updates = _check_gsi_entries(updates)
     changes = requested_changes(updates)
     meta = await existing_table(ctx, request["TableName"])
     now = ctx.clock.now()
     status = table_status(meta, now)
-    _check_state(meta.name, status)
+    check_changeable(meta.name, status)
+    group = await load_group(ctx, meta, now)
+    check_global_update(request, group, now)
     delay = ctx.settings.status_delay
     spec = copy_spec(meta.spec)
     settle_gsis(spec, now)
@@ -255,11 +277,14 @@ async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     change = apply_index_change(plan, changes, request.get("AttributeDefinitions"))
     if plan.kind is not None and delay > 0:
         plan.spec["updating_until"], plan.spec["updating"] = now + delay, plan.kind
+    shared = _shared_changes(actions, plan, change) if group.is_global else frozenset()
+    check_shared_change(group, shared, now)
     if change is not None:
         await run_index_change(ctx, meta.name, change)
     await apply_stream_change(ctx, plan)
     if plan.changed:
         meta = await ctx.cluster.update_table(ctx.namespace, meta.name, stored_spec(plan.spec, now, delay))
+        await share_change(ctx, group, meta.spec, shared, change)
     stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)
     view = View(
         UPDATING if plan.updating else status,
@@ -270,6 +295,7 @@ async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
         changed_index=None
         if change is None
         else (change.name, INDEX_CREATING if change.kind == CREATE else INDEX_DELETING),
+        replicas=describe_replicas(group, now),
     )
     shown = dataclasses.replace(meta, spec=plan.spec) if change is not None else meta
     return {"TableDescription": describe(shown, ctx.namespace, view, now)}

@@ -1,7 +1,10 @@
 """The control-plane operations on tables: CreateTable, DescribeTable, ListTables, UpdateTable, DeleteTable.
 
 CreateTable and UpdateTable live in their own modules (table_create, table_update); this module registers
-every handler and implements the three small ones.
+every handler and implements the three small ones. A member of a global table describes its replicas
+(replica_group); deleting it in its region removes that replica from the group (AWS's rules: deletion
+protection named per region, and no member may go while a replica it was the source of in the last 24
+hours exists).
 """
 
 from __future__ import annotations
@@ -10,6 +13,9 @@ from typing import Any
 
 from app.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from app.operations.registry import Context, operation
+from app.operations.replica_group import check_not_recent_source, describe_replicas, load_group
+from app.operations.replica_rules import protected_replica
+from app.operations.replicas import remove_member
 from app.operations.table_create import create_table
 from app.operations.table_describe import View, describe, index_stats
 from app.operations.table_lookup import CREATING, DELETING, existing_table, table_status, updating_kind
@@ -36,7 +42,8 @@ async def describe_table(request: dict[str, Any], ctx: Context) -> dict[str, Any
     meta = await existing_table(ctx, request["TableName"])
     now = ctx.clock.now()
     stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)
-    view = View(table_status(meta, now), stats, indexes=await index_stats(ctx, meta))
+    replicas = describe_replicas(await load_group(ctx, meta, now), now)
+    view = View(table_status(meta, now), stats, indexes=await index_stats(ctx, meta), replicas=replicas)
     return {"Table": describe(meta, ctx.namespace, view, now)}
 
 
@@ -60,8 +67,10 @@ async def delete_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     meta = await existing_table(ctx, request["TableName"])
     name, now = meta.name, ctx.clock.now()
     status = table_status(meta, now)
+    group = await load_group(ctx, meta, now)
     if status == CREATING:
-        raise ResourceInUseException(f"{IN_USE}Table is being created: {name}")
+        what = f"Table: {name} is being used." if group.is_global else f"Table is being created: {name}"
+        raise ResourceInUseException(IN_USE + what)
     if status == DELETING:
         raise ResourceInUseException(f"{IN_USE}Table is being deleted: {name}")
     busy = updating_kind(meta, now)
@@ -70,13 +79,20 @@ async def delete_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     if busy is not None:
         raise ResourceInUseException(f"{IN_USE}Table: {name} is in the process of being updated.")
     if meta.spec["deletion_protection"]:
+        if group.is_global:
+            raise protected_replica(name, ctx.namespace.region)
         raise ValidationException(
             "Resource cannot be deleted as it is currently protected against deletion. "
             "Disable deletion protection first."
         )
+    if group.others:
+        check_not_recent_source(group, ctx.namespace.region, now)
     stats = await ctx.cluster.table_stats(ctx.namespace, name)
-    view = View(DELETING, stats, indexes=await index_stats(ctx, meta))
+    view = View(DELETING, stats, indexes=await index_stats(ctx, meta), replicas=describe_replicas(group, now))
     description = describe(meta, ctx.namespace, view, now)
+    if group.others:
+        await remove_member(ctx, group, meta, now)
+        return {"TableDescription": description}
     delay = ctx.settings.status_delay
     try:
         await ctx.cluster.delete_table(ctx.namespace, name, linger_until=now + delay if delay > 0 else None)

@@ -12,6 +12,9 @@ something ("TimeToLive is already enabled" / "already disabled") and, while TTL 
 attribute in use ("TimeToLive is active on a different AttributeName: current AttributeName is X"); only
 then comes the cooldown: a second change within `--ttl-cooldown` seconds of the last one (AWS documents
 one hour) is refused. DescribeTimeToLive refuses a table that is CREATING or DELETING.
+
+On a global table TTL is one setting of the group: a change in any member reaches every member (AWS's
+measurements; the cooldown is the member's where the change was made).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from typing import Any
 
 from app.errors import ResourceInUseException, ValidationException
 from app.operations.registry import Context, operation
+from app.operations.replica_group import load_group, share_spec_key
 from app.operations.table_lookup import ACTIVE, CREATING, DELETING, UPDATING, existing_table, table_status
 from app.operations.table_spec import Spec, copy_spec
 from storage.api import TableMeta
@@ -86,6 +90,8 @@ async def update_time_to_live(request: dict[str, Any], ctx: Context) -> dict[str
         "changed_at": now,
     }
     await ctx.cluster.update_table(ctx.namespace, meta.name, spec)
+    # TTL is one setting of a whole global table, changed from any member.
+    await share_spec_key(ctx, await load_group(ctx, meta, now), SPEC_KEY, spec[SPEC_KEY])
     return {"TimeToLiveSpecification": {"Enabled": enabled, "AttributeName": attribute}}
 
 
