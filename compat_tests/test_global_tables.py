@@ -20,8 +20,16 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from compat_tests.conftest import Target, create_table, localddb_client, unique_name
+from compat_tests.conftest import (
+    TEST_ACCESS_KEY,
+    TEST_SECRET_KEY,
+    Target,
+    create_table,
+    localddb_client,
+    unique_name,
+)
 from compat_tests.helpers import error_of, eventually, regional_client, s, validation
+from compat_tests.servers import start_localddb
 
 NO_GLOBAL_TABLES = "DynamoDB Local has no global tables: ReplicaUpdates is 'Nothing to update'"
 REPLICA_TIMEOUT = 600.0  # AWS: ~20 s for an empty table, minutes with items
@@ -523,3 +531,38 @@ def test_replica_statuses_over_the_status_delay(target: Target) -> None:
 def dataclass_target(client: Any, target: Target) -> Target:
     """The Target of a client that localddb_client made (same keys, its own endpoint)."""
     return dataclasses.replace(target, endpoint_url=client.meta.endpoint_url, server=None)
+
+
+@pytest.mark.localddb_only("restarts on a data directory are localddb's own")
+def test_a_global_table_survives_a_restart(tmp_path: Any) -> None:
+    data = str(tmp_path / "data")
+    # No replication until the restart: the change written before it must still be shipped after it.
+    server = start_localddb("--data-dir", data, "--replication-interval", "0")
+    try:
+        target = Target("localddb", server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY)
+        home, away = target.client(), regional_client(target, "eu-west-1")
+        home.create_table(
+            TableName="survivor",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[hash_key("pk")],
+            AttributeDefinitions=[s_def("pk")],
+        )
+        home.put_item(TableName="survivor", Item={"pk": s("copied")})
+        home.update_table(TableName="survivor", ReplicaUpdates=[{"Create": {"RegionName": "eu-west-1"}}])
+        home.put_item(TableName="survivor", Item={"pk": s("shipped"), "v": s("before restart")})
+        assert get(away, "survivor", "copied") == {"pk": s("copied")}
+        assert get(away, "survivor", "shipped") is None
+    finally:
+        server.stop()
+    server = start_localddb("--data-dir", data)
+    try:
+        target = Target("localddb", server.endpoint_url, "us-east-1", TEST_ACCESS_KEY, TEST_SECRET_KEY)
+        home, away = target.client(), regional_client(target, "eu-west-1")
+        expected = {"pk": s("shipped"), "v": s("before restart")}
+        assert eventually(lambda: get(away, "survivor", "shipped"), REPLICATION_TIMEOUT) == expected
+        away.put_item(TableName="survivor", Item={"pk": s("back"), "v": s("after restart")})
+        assert eventually(lambda: get(home, "survivor", "back"), REPLICATION_TIMEOUT)
+        replicas = home.describe_table(TableName="survivor")["Table"]["Replicas"]
+        assert [r["RegionName"] for r in replicas] == ["eu-west-1"]
+    finally:
+        server.stop()
