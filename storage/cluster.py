@@ -491,11 +491,13 @@ class Cluster:
         table's own region included); [] when it is in none. Raises TableNotFound."""
         return self._replicator.regions(ns, name)
 
-    async def replicate(self) -> int:
-        """Ship every member's changes that the other members have not received yet; how many changes
-        were applied (dropped ones not counted). A change on an item that a write transaction holds in
-        the target waits for the next call. Called periodically by the server."""
-        return self._replicator.pump()
+    async def replicate(self, complete: bool = False) -> int:
+        """Ship the members' changes that the other members have not received yet; how many changes
+        were applied (dropped ones not counted). At most 1000 changes of each partition go to each
+        member per call, so a backlog takes several calls; a change on an item that a write transaction
+        holds in the target waits for the next call. `complete`: ship everything now. Called
+        periodically by the server."""
+        return self._replicator.pump(complete)
 
     # --- reads of many items ---
     def _source(self, entry: TableEntry, index_name: str | None) -> tuple[IndexDef | None, Source, KeySchema]:

@@ -31,6 +31,8 @@ from storage.partition import Partition
 
 # Log records read from a partition at a time while shipping.
 SHIP_BATCH = 1000
+# Older than any version.
+OLDEST: Version = (float("-inf"), "")
 
 EntryOf = Callable[[Namespace, str], TableEntry]
 PartitionOf = Callable[[TableEntry, int], Partition]
@@ -109,8 +111,10 @@ class Replicator:
             return []
         return [m.region for m in members]
 
-    def pump(self) -> int:
-        """See Cluster.replicate."""
+    def pump(self, complete: bool = True) -> int:
+        """See Cluster.replicate. `complete` False ships at most one batch (SHIP_BATCH records) of each
+        partition to each member, so a backlog is worked off over several pumps with requests served in
+        between instead of stalling them all at once."""
         applied = 0
         for account, name, members in self._store.groups():
             entries: list[tuple[str, TableEntry]] = []
@@ -125,13 +129,20 @@ class Replicator:
                 for target_region, target in entries:
                     if target is not source:
                         for p in range(source.meta.partition_count):
-                            applied += self._ship(source_region, source, p, target_region, target)
+                            applied += self._ship(source_region, source, p, target_region, target, complete)
         return applied
 
     def _ship(
-        self, source_region: str, source: TableEntry, p: int, target_region: str, target: TableEntry
+        self,
+        source_region: str,
+        source: TableEntry,
+        p: int,
+        target_region: str,
+        target: TableEntry,
+        complete: bool,
     ) -> int:
-        """Apply partition p of `source`'s changes beyond the cursor to `target`; how many were applied."""
+        """Apply partition p of `source`'s changes beyond the cursor to `target` (all of them, or one
+        batch unless `complete`); how many were applied."""
         partition = self._partition_of(source, p)
         source_id, target_id = source.meta.table_id, target.meta.table_id
         cursor = self._store.cursor(source_id, target_id, p)
@@ -140,29 +151,51 @@ class Replicator:
             records = partition.read_log(cursor, SHIP_BATCH)
             if not records:
                 break
+            newest = self._newest_versions(records, target, target_region)
             blocked = False
             for record in records:
                 if record.origin != ORIGIN_REPLICATION:
-                    try:
-                        applied += self._apply(record, (record.ts, source_region), target, target_region)
-                    except TransactionConflict:
-                        blocked = True  # a transaction holds the item: the next pump retries it
-                        break
+                    key = (record.hash, record.pk, record.sk)
+                    version = (record.ts, source_region)
+                    if newest.get(key, OLDEST) <= version:
+                        try:
+                            applied += self._apply(record, version, target)
+                        except TransactionConflict:
+                            blocked = True  # a transaction holds the item: the next pump retries it
+                            break
+                        newest[key] = version
                 cursor = record.lsn
             self._store.set_cursor(source_id, target_id, p, cursor)
-            if blocked:
+            if blocked or not complete:
                 break
         return applied
 
-    def _apply(self, record: LogRecord, version: Version, target: TableEntry, target_region: str) -> int:
-        """Write a change into the target unless the target holds a newer version of the item."""
-        key = EncodedKey(record.hash, record.pk, record.sk)
-        partition = self._partition_of(target, target.partition_map.locate(record.hash))
-        for ts, origin, txid in partition.recent_changes(key, version[0]):
-            if record_version(ts, origin, txid, target_region) > version:
-                return 0
+    def _newest_versions(
+        self, records: list[LogRecord], target: TableEntry, target_region: str
+    ) -> dict[tuple[int, bytes, bytes], Version]:
+        """The newest version the target's logs hold of each item the records change, among the records
+        that can be newer than them (one backwards read of each target partition's log tail per batch:
+        a read per change made a backlog quadratic)."""
+        keys: dict[int, set[tuple[int, bytes, bytes]]] = {}
+        since: dict[int, float] = {}
+        for record in records:
+            if record.origin != ORIGIN_REPLICATION:
+                p = target.partition_map.locate(record.hash)
+                keys.setdefault(p, set()).add((record.hash, record.pk, record.sk))
+                since[p] = min(since.get(p, record.ts), record.ts)
+        newest: dict[tuple[int, bytes, bytes], Version] = {}
+        for p, wanted in keys.items():
+            for key, ts, origin, txid in self._partition_of(target, p).recent_changes(wanted, since[p]):
+                version = record_version(ts, origin, txid, target_region)
+                if version > newest.get(key, OLDEST):
+                    newest[key] = version
+        return newest
+
+    def _apply(self, record: LogRecord, version: Version, target: TableEntry) -> int:
+        """Write a change into the target (as ORIGIN_REPLICATION, its version in the txid)."""
         item = None if record.new is None else decode_item(record.new)
         change = Replace(item, 0 if item is None else self._config.sizer(item))
+        key = EncodedKey(record.hash, record.pk, record.sk)
         now = self._config.clock()
         result = self._write_item(target, key, change, now, ORIGIN_REPLICATION, version_txid(version))
         return int(result.lsn is not None)

@@ -381,18 +381,19 @@ class Partition:
                 "DELETE FROM log WHERE lsn <= ?", (min(through_lsn, first + limit - 1),)
             ).rowcount
 
-    def recent_changes(self, key: EncodedKey, since: float) -> list[tuple[float, str, str | None]]:
-        """(ts, origin, txid) of the log records of `key` committed at or after `since`, newest first:
-        the tail of the log, read backwards until a record older than `since`."""
-        wanted = (key.hash, key.pk, key.sk)
+    def recent_changes(
+        self, keys: set[tuple[int, bytes, bytes]], since: float
+    ) -> list[tuple[tuple[int, bytes, bytes], float, str, str | None]]:
+        """(key, ts, origin, txid) of the log records of `keys` committed at or after `since`, newest
+        first: the tail of the log, read backwards until a record older than `since`."""
         changes = []
         cursor = self._db.execute(_SELECT_LOG_TAIL)
         try:
             for ts, hash, pk, sk, origin, txid in cursor:
                 if ts < since:
                     break
-                if (hash, pk, sk) == wanted:
-                    changes.append((ts, origin, txid))
+                if (hash, pk, sk) in keys:
+                    changes.append(((hash, pk, sk), ts, origin, txid))
         finally:
             cursor.close()
         return changes

@@ -226,3 +226,18 @@ async def test_shipped_changes_carry_the_replication_origin_and_their_version() 
     assert record.ts == clock.now  # committed in WEST when it arrived
     assert record.txid == f"{written_at!r} us-east-1"
     await cluster.close()
+
+
+async def test_a_backlog_ships_a_batch_per_partition_per_call_unless_complete() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST, EUROPE)
+    for i in range(6000):
+        clock.tick()
+        await cluster.apply(EAST, "t", key(100 + i), Put(item(100 + i, i)))
+    first = await cluster.replicate()
+    assert 0 < first < 2 * 6000  # a batch of each of the 4 partitions to each of the 2 members
+    assert first <= 2 * 4 * 1000
+    rest = await cluster.replicate(complete=True)
+    assert first + rest == 2 * 6000
+    assert await value(cluster, EUROPE, 6099) == item(6099, 5999)
+    await cluster.close()

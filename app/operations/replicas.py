@@ -149,7 +149,7 @@ async def remove_member(ctx: Context, group: Group, member: TableMeta, now: floa
     others; they list it as DELETING meanwhile (ReplicaUpdates Delete, or DeleteTable in its region)."""
     delay = ctx.settings.status_delay
     until = now + delay if delay > 0 else None
-    await ctx.cluster.replicate()
+    await ctx.cluster.replicate(complete=True)
     await ctx.cluster.delete_table(member.namespace, member.name, linger_until=until)
     await after_departure(ctx, group, member.namespace.region, until)
 
