@@ -434,9 +434,10 @@ class Cluster:
 
     async def trim_logs(self) -> int:
         """Delete the log records no consumer needs any more; how many. A partition's record is kept while
-        a global index has not applied it (committed cursors: pending group commits are flushed first)
-        or a stream of its table that is within retention may still read it (committed less than
-        `stream_retention` ago). Called periodically by the server."""
+        a global index has not applied it (committed cursors: pending group commits are flushed first),
+        while another member of its global table has not received it, or, if the table has a stream
+        within retention or is a global table's member, while it is younger than `stream_retention`.
+        Called periodically by the server."""
         self._flush_globals()
         now = self._config.clock()
         cutoff = now - self._config.stream_retention
@@ -446,22 +447,26 @@ class Cluster:
             self._streams.drop_table(table_id)
         trimmed = 0
         for entry in self._catalog.entries():
-            streamed = bool(self._streams.streams([entry.meta.table_id], cutoff))
+            table_id = entry.meta.table_id
+            # Records within the retention stay for the table's streams, and for a global table's
+            # last-writer-wins (it looks for newer local versions of an item in them).
+            retained = self._global_tables.is_member(table_id)
+            retained = retained or bool(self._streams.streams([table_id], cutoff))
             store = self._globals_of(entry) if entry.meta.global_indexes() else None
             for p in range(entry.meta.partition_count):
                 partition = self._partition(entry, p)
                 through = partition.last_lsn
                 if store is not None:
                     through = min([through, *(store.cursor(i.name, p) for i in entry.meta.global_indexes())])
-                if streamed:
+                if retained:
                     through = min(through, partition.last_lsn_before(0, cutoff))
-                shipped = self._global_tables.shipped_through(entry.meta.table_id, p)
+                shipped = self._global_tables.shipped_through(table_id, p)
                 if shipped is not None:
                     through = min(through, shipped)
                 while through > 0 and (count := partition.trim_log(through, TRIM_BATCH)):
                     trimmed += count
                     await asyncio.sleep(TRIM_PAUSE)  # requests run between the batches
-                    if self._partitions.get(entry.meta.table_id) is None:
+                    if self._partitions.get(table_id) is None:
                         break  # the table was deleted meanwhile
         return trimmed
 
