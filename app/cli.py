@@ -153,5 +153,5 @@ def serve(settings: Settings) -> None:
         http=CoalescingHttpProtocol,
         lifespan="on",
         server_header=False,  # AWS sends no Server header
-        proxy_headers=False,  # no proxy in front: X-Forwarded-* are not trusted, and the middleware costs every request
+        proxy_headers=False,  # nothing in front of localddb: no X-Forwarded-* to trust, no middleware to pay
     )
