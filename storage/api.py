@@ -290,7 +290,8 @@ class StorageConfig:
     # Seconds after which an open stream shard is closed and a child shard takes over (AWS: ~4 hours).
     shard_rollover: float = 4 * 3600.0
     # Test-only fault injection: kill the process (SIGKILL) when a write transaction reaches this step of
-    # its commit protocol (see storage/transactions.py for the names). None: never.
+    # its commit protocol (see storage/transactions.py for the names), or when `add_replica` is about to
+    # copy its N-th item ("replica-copy:N"). None: never.
     crash_at: str | None = None
 
 

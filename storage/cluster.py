@@ -132,7 +132,17 @@ class Cluster:
             if table_dir.name not in live:
                 shutil.rmtree(table_dir)
         cluster._coordinator.recover({entry.meta.table_id: entry for entry in catalog.entries()})
+        cluster._drop_unfinished_replicas()
         return cluster
+
+    def _drop_unfinished_replicas(self) -> None:
+        """Delete the tables a crash left half copied by `add_replica` (all or nothing)."""
+        for table_id in self._global_tables.unfinished_joins():
+            entry = next((e for e in self._catalog.entries() if e.meta.table_id == table_id), None)
+            if entry is not None:
+                self._catalog.delete(entry.meta.namespace, entry.meta.name, None)
+                self._drop_partitions(table_id)
+            self._global_tables.forget_join(table_id)
 
     async def close(self) -> None:
         for store in self._globals.values():
@@ -481,8 +491,9 @@ class Cluster:
         when the target holds a newer version of the item (a later write time, ties broken by region
         name). The copy and the shipped changes are written with origin ORIGIN_REPLICATION, so the
         target's indexes follow; its stream shows them too, so enable the target's stream after this
-        call if the copy should not appear in it. Raises TableNotFound (either table), TableExists when
-        the target is already in a group."""
+        call if the copy should not appear in it. All or nothing: if the process dies during the copy,
+        the target table is deleted when the cluster opens again. Raises TableNotFound (either table),
+        TableExists when the target is already in a group."""
         self._replicator.join(source, target, name)
 
     async def remove_replica(self, ns: Namespace, name: str) -> None:

@@ -10,6 +10,9 @@ SQLite database (`global_tables.sqlite`, or memory):
 - `cursors(source, target, partition, lsn)`: the last lsn of `source`'s partition that `target` has
   received (source and target are table ids). A log record a cursor has not passed is kept by log
   trimming.
+- `joining(table_id)`: a table being copied into by a join that has not finished; the join's last
+  transaction removes it. One found when the cluster opens is a copy a crash interrupted: that table is
+  deleted, so adding a replica is all or nothing.
 
 Last writer wins: a change's version is (write time, region that made it). A shipped change is written
 in the target with origin ORIGIN_REPLICATION, the target's clock as its `ts` (so every log stays in
@@ -35,6 +38,7 @@ CREATE TABLE IF NOT EXISTS members(
 CREATE TABLE IF NOT EXISTS cursors(
     source TEXT NOT NULL, target TEXT NOT NULL, partition INTEGER NOT NULL, lsn INTEGER NOT NULL,
     PRIMARY KEY(source, target, partition)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS joining(table_id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 Version = tuple[float, str]
@@ -98,11 +102,26 @@ class GlobalTableStore:
             self._db.execute("SELECT 1 FROM members WHERE table_id = ?", (table_id,)).fetchone() is not None
         )
 
+    def start_joining(self, table_id: str) -> None:
+        """Record that the table is being copied into, before the copy starts."""
+        with write_transaction(self._db) as db:
+            db.execute("INSERT OR REPLACE INTO joining(table_id) VALUES (?)", (table_id,))
+
+    def unfinished_joins(self) -> list[str]:
+        """The tables whose copy was interrupted (see the module's docstring)."""
+        return [table_id for (table_id,) in self._db.execute("SELECT table_id FROM joining")]
+
+    def forget_join(self, table_id: str) -> None:
+        with write_transaction(self._db) as db:
+            db.execute("DELETE FROM joining WHERE table_id = ?", (table_id,))
+
     def join(
         self, account: str, name: str, members: list[Member], cursors: dict[tuple[str, str, int], int]
     ) -> None:
-        """Add `members` (the source first when the group is new) and set the cursors given."""
+        """Add `members` (the source first when the group is new) and set the cursors given; the new
+        member's copy is finished (in the same transaction)."""
         with write_transaction(self._db) as db:
+            db.executemany("DELETE FROM joining WHERE table_id = ?", [(m.table_id,) for m in members])
             (seq,) = db.execute(
                 "SELECT coalesce(max(seq), 0) FROM members WHERE account = ? AND name = ?", (account, name)
             ).fetchone()

@@ -28,6 +28,7 @@ from storage.global_table_store import GlobalTableStore, Member, Version, record
 from storage.keys import EncodedKey
 from storage.log import ORIGIN_REPLICATION, LogRecord
 from storage.partition import Partition
+from storage.transactions import crash_point
 
 # Log records read from a partition at a time while shipping.
 SHIP_BATCH = 1000
@@ -73,15 +74,19 @@ class Replicator:
         if self._store.is_member(target_id):
             raise TableExists(name)
         self.pump()  # what the members wrote reaches the source before the source is copied
+        self._store.start_joining(target_id)
         members = self._store.members(source.account, name)
         source_id = source_entry.meta.table_id
         if not any(m.table_id == source_id for m in members):
             members = []  # a new group (a stale one cannot exist: leaving cleans up)
         now = self._config.clock()
         txid = version_txid((now, source.region))
+        copied = 0
         for p in range(source_entry.meta.partition_count):
             _, items = self._partition_of(source_entry, p).snapshot()
             for hash, pk, sk, data in items:
+                copied += 1
+                crash_point(self._config.crash_at, f"replica-copy:{copied}")
                 item = decode_item(data)
                 change = Replace(item, self._config.sizer(item))
                 self._write_item(

@@ -4,6 +4,9 @@ trimming, and transactions' holds delay a shipped change."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -240,4 +243,48 @@ async def test_a_backlog_ships_a_batch_per_partition_per_call_unless_complete() 
     rest = await cluster.replicate(complete=True)
     assert first + rest == 2 * 6000
     assert await value(cluster, EUROPE, 6099) == item(6099, 5999)
+    await cluster.close()
+
+
+JOINER = """
+import asyncio, sys
+from pathlib import Path
+from storage import Cluster
+from storage.api import StorageConfig
+from tests.test_storage_global_tables import BY_COLOUR, EAST, SCHEMA, WEST, Clock, Put, item, key
+
+async def main():
+    cluster = await Cluster.open(StorageConfig(Path(sys.argv[1]), Clock(), 4, crash_at=sys.argv[2]))
+    await cluster.create_table(EAST, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+    for i in range(50):
+        await cluster.apply(EAST, "t", key(i), Put(item(i, 0)))
+    await cluster.create_table(WEST, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+    await cluster.add_replica(EAST, WEST, "t")
+    print("finished", flush=True)
+
+asyncio.run(main())
+"""
+
+
+async def test_a_copy_killed_midway_leaves_no_replica_after_restart(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    child = subprocess.run(
+        [sys.executable, "-c", JOINER, str(tmp_path), "replica-copy:20"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+    )
+    assert child.returncode == -9, child.stderr
+    clock = Clock()
+    cluster = await open_cluster(clock, tmp_path)
+    assert await cluster.list_tables(WEST) == []  # the half-copied table is gone
+    assert await cluster.replica_regions(EAST, "t") == []
+    assert await value(cluster, EAST, 49) == item(49, 0)  # the source is untouched
+    await cluster.create_table(WEST, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+    await cluster.add_replica(EAST, WEST, "t")  # a retry works
+    assert await value(cluster, WEST, 49) == item(49, 0)
+    await cluster.close()
+    cluster = await open_cluster(clock, tmp_path)
+    assert await cluster.list_tables(WEST) == ["t"]  # a finished copy stays
     await cluster.close()
