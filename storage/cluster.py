@@ -53,7 +53,7 @@ from storage.global_index import Change, GlobalIndexes
 from storage.global_table_store import GLOBAL_TABLES_FILE, GlobalTableStore
 from storage.global_tables import Replicator
 from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
-from storage.log import ORIGIN_USER
+from storage.log import ORIGIN_USER, CommitClock
 from storage.partition import Partition
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
 from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
@@ -100,8 +100,12 @@ class Cluster:
         self._config = config
         self._catalog = catalog
         # Write transactions: their ledger, the items they hold, the commit protocol.
+        # Log records' commit times: strictly increasing (see CommitClock).
+        self._commit_time = CommitClock(config.clock)
         ledger = ledger or Ledger(None)
-        self._coordinator = Coordinator(config, ledger, self._partition, self._transaction_write)
+        self._coordinator = Coordinator(
+            config, ledger, self._partition, self._transaction_write, self._commit_time
+        )
         self._streams = streams or StreamStore(None)
         # Deleted tables whose streams are still readable, by table id.
         self._kept = {e.meta.table_id: e for e in map(entry_from_json, self._streams.kept_tables())}
@@ -113,7 +117,7 @@ class Cluster:
         # Global tables: their groups and cursors, and the pump that ships changes between replicas.
         self._global_tables = global_tables or GlobalTableStore(None)
         self._replicator = Replicator(
-            config, self._global_tables, self._active, self._partition, self._write_item
+            config, self._global_tables, self._active, self._partition, self._write_item, self._commit_time
         )
 
     @classmethod
@@ -290,7 +294,7 @@ class Cluster:
         the mutation raises (after rolling back)."""
         entry = self._active(ns, table)
         encoded = encode_key(entry.meta.key_schema, key)
-        return self._write_item(entry, encoded, mutation, self._config.clock(), origin)
+        return self._write_item(entry, encoded, mutation, self._commit_time(), origin)
 
     def _write_item(
         self,

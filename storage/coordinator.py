@@ -49,8 +49,10 @@ class Coordinator:
         ledger: Ledger,
         partition_of: Callable[[TableEntry, int], Partition],
         written: Callable[[TableEntry, int, EncodedKey, WriteResult], None],
+        commit_time: Callable[[], float],
     ) -> None:
         self._config = config
+        self._commit_time = commit_time
         self._ledger = ledger
         self._partition = partition_of
         self._written = written
@@ -146,7 +148,7 @@ class Coordinator:
         participants = list(by_participant)
         if config.transaction_hold > 0:
             await asyncio.sleep(config.transaction_hold)
-        ts = config.clock()
+        ts = self._commit_time()
         if len(participants) > 1:
             self._ledger.begin(txid, participants, ts)
             crash_point(config.crash_at, "begin")
@@ -194,7 +196,7 @@ class Coordinator:
                     continue
                 partition = self._partition(entry, index)
                 if state == COMMITTED:
-                    schema, ts = entry.meta.key_schema, self._config.clock()
+                    schema, ts = entry.meta.key_schema, self._commit_time()
                     partition.commit(txid, schema, ts, None, entry.meta.local_indexes(), self._config.sizer)
                 else:
                     partition.abort(txid)

@@ -59,8 +59,10 @@ class Replicator:
         entry_of: EntryOf,
         partition_of: PartitionOf,
         write_item: WriteItem,
+        commit_time: Callable[[], float],
     ) -> None:
         self._config = config
+        self._commit_time = commit_time
         self._store = store
         self._entry_of = entry_of
         self._partition_of = partition_of
@@ -79,7 +81,7 @@ class Replicator:
         source_id = source_entry.meta.table_id
         if not any(m.table_id == source_id for m in members):
             members = []  # a new group (a stale one cannot exist: leaving cleans up)
-        now = self._config.clock()
+        now = self._commit_time()
         txid = version_txid((now, source.region))
         copied = 0
         for p in range(source_entry.meta.partition_count):
@@ -201,6 +203,6 @@ class Replicator:
         item = None if record.new is None else decode_item(record.new)
         change = Replace(item, 0 if item is None else self._config.sizer(item))
         key = EncodedKey(record.hash, record.pk, record.sk)
-        now = self._config.clock()
+        now = self._commit_time()
         result = self._write_item(target, key, change, now, ORIGIN_REPLICATION, version_txid(version))
         return int(result.lsn is not None)

@@ -4,6 +4,7 @@ trimming, and transactions' holds delay a shipped change."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import orjson
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from storage import Cluster
 from storage.api import (
@@ -214,6 +217,7 @@ async def test_shipped_changes_carry_the_replication_origin_and_their_version() 
     clock = Clock()
     cluster = await global_table(clock, WEST)
     await cluster.enable_stream(WEST, "t")
+    clock.tick(1.0)  # past the commit times of the set-up, so the write commits at the clock's time
     written_at = clock.now
     await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
     clock.tick(1.0)
@@ -288,3 +292,61 @@ async def test_a_copy_killed_midway_leaves_no_replica_after_restart(tmp_path: Pa
     cluster = await open_cluster(clock, tmp_path)
     assert await cluster.list_tables(WEST) == ["t"]  # a finished copy stays
     await cluster.close()
+
+
+REGIONS = (EAST, WEST, EUROPE)
+# One step of a random history: a write (region index, key, value or None for a delete, whether the
+# clock moves first) or a pump ("pump").
+Step = tuple[int, int, int | None, bool] | str
+steps = st.lists(
+    st.one_of(
+        st.just("pump"),
+        st.tuples(
+            st.integers(0, 2), st.integers(0, 3), st.one_of(st.none(), st.integers(0, 9)), st.booleans()
+        ),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(history=steps)
+def test_every_history_converges_on_the_last_writer(history: list[Step]) -> None:
+    """Whatever the interleaving of writes (some in one clock tick) and pumps, once everything is shipped
+    every region holds, for each item, the last write that changed something where it was made. Commit
+    times are strictly increasing (storage.log.CommitClock), so the last write has the greatest version."""
+
+    async def run() -> None:
+        clock = Clock()
+        cluster = await open_cluster(clock)
+        for ns in REGIONS:
+            await cluster.create_table(ns, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+        await cluster.add_replica(EAST, WEST, "t")
+        await cluster.add_replica(EAST, EUROPE, "t")
+        winners: dict[int, Item | None] = {}
+        for step in history:
+            if step == "pump":
+                await cluster.replicate()
+                continue
+            assert not isinstance(step, str)
+            region, k, v, tick = step
+            if tick:
+                clock.tick()
+            ns = REGIONS[region]
+            new = None if v is None else item(k, v, colour=f"c{v}")
+            if await value(cluster, ns, k) != new:  # a write that changes nothing has no version
+                winners[k] = new
+            await cluster.apply(ns, "t", key(k), Put(new))
+        await cluster.replicate(complete=True)
+        for k in range(4):
+            expected = winners.get(k)
+            for ns in REGIONS:
+                assert await value(cluster, ns, k) == expected, (k, ns.region)
+            for ns in REGIONS:  # the indexes agree with the items
+                colour = None if expected is None else expected["colour"]
+                if colour is not None:
+                    page = await cluster.query(ns, "t", "by_colour", colour, None)
+                    assert key(k)["pk"] in [decode_item(s.data)["pk"] for s in page.items]
+        await cluster.close()
+
+    asyncio.run(run())
