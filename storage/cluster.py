@@ -53,7 +53,7 @@ from storage.global_index import Change, GlobalIndexes
 from storage.global_table_store import GLOBAL_TABLES_FILE, GlobalTableStore
 from storage.global_tables import Replicator
 from storage.keys import EncodedKey, encode_key, encode_value, partition_hash, to_signed
-from storage.log import ORIGIN_USER, CommitClock
+from storage.log import ORIGIN_REPLICATION, ORIGIN_USER, CommitClock
 from storage.partition import Partition
 from storage.partition_map import HASH_MAX, HASH_MIN, even_split
 from storage.reads import TABLE_ITEMS, PageBuilder, Source, global_entries, local_entries, sort_bounds
@@ -119,6 +119,8 @@ class Cluster:
         self._replicator = Replicator(
             config, self._global_tables, self._active, self._partition, self._write_item, self._commit_time
         )
+        # Members of synchronous groups (multi-Region strong consistency), by table id.
+        self._synchronous = self._global_tables.synchronous_members()
 
     @classmethod
     async def open(cls, config: StorageConfig) -> Cluster:
@@ -243,6 +245,9 @@ class Cluster:
         entry = self._catalog.delete(ns, name, linger_until)
         table_id, now = entry.meta.table_id, self._config.clock()
         self._global_tables.leave(table_id)
+        self._synchronous.discard(table_id)
+        if self._synchronous:
+            self._synchronous = self._global_tables.synchronous_members()
         if self._streams.streams([table_id], now - self._config.stream_retention):
             # Its streams stay readable (DISABLED) for their retention: keep the partitions' logs.
             self._streams.disable(table_id, self._last_lsns(entry), now)
@@ -312,7 +317,10 @@ class Cluster:
         index = entry.partition_map.locate(encoded.hash)
         partition = self._partition(entry, index)
         if not meta.indexes:
-            return partition.apply(meta.key_schema, encoded, mutation, ts, origin, txid)
+            result = partition.apply(meta.key_schema, encoded, mutation, ts, origin, txid)
+            if self._synchronous and meta.table_id in self._synchronous and origin != ORIGIN_REPLICATION:
+                self._ship_now(meta)  # (a write that changed nothing has nothing to ship: cheap)
+            return result
         config = self._config
         lsis = meta.local_indexes()
         result = partition.apply(
@@ -328,7 +336,13 @@ class Cluster:
         )
         if result.lsn is not None and config.gsi_lag == 0 and len(lsis) < len(meta.indexes):
             self._feed_write(entry, index, encoded, result)
+        if self._synchronous and meta.table_id in self._synchronous and origin != ORIGIN_REPLICATION:
+            self._ship_now(meta)
         return result
+
+    def _ship_now(self, meta: TableMeta) -> None:
+        """A write of a synchronous group's member (not one shipped to it): the others get it now."""
+        self._replicator.pump_group(meta.namespace.account, meta.name)
 
     # --- transactions ---
     async def transact_write(
@@ -485,7 +499,9 @@ class Cluster:
         return trimmed
 
     # --- global tables (replicas of one table in several regions) ---
-    async def add_replica(self, source: Namespace, target: Namespace, name: str) -> None:
+    async def add_replica(
+        self, source: Namespace, target: Namespace, name: str, synchronous: bool = False
+    ) -> None:
         """Join the table `name` of `target` (created by the caller just before: empty, same key schema)
         to the replication group of the table of that name in `source` (a new group of the two when the
         source has none), after copying the source's items into it.
@@ -497,14 +513,20 @@ class Cluster:
         target's indexes follow; its stream shows them too, so enable the target's stream after this
         call if the copy should not appear in it. All or nothing: if the process dies during the copy,
         the target table is deleted when the cluster opens again. Raises TableNotFound (either table),
-        TableExists when the target is already in a group."""
-        self._replicator.join(source, target, name)
+        TableExists when the target is already in a group.
+
+        `synchronous` (only when this forms a new group): every change written in a member is shipped to
+        the others before the write returns, so every member reads every committed write (multi-Region
+        strong consistency); a later member joins the group in its mode."""
+        self._replicator.join(source, target, name, synchronous)
+        self._synchronous = self._global_tables.synchronous_members()
 
     async def remove_replica(self, ns: Namespace, name: str) -> None:
         """Take the table out of its replication group: its changes are no longer shipped, nor the other
         members' to it; the table and its items stay. A group left with one member is dissolved. Nothing
         happens when the table is in no group. `delete_table` does this itself. Raises TableNotFound."""
         self._global_tables.leave(self._active(ns, name).meta.table_id)
+        self._synchronous = self._global_tables.synchronous_members()
 
     async def replica_regions(self, ns: Namespace, name: str) -> list[str]:
         """The regions of the members of the table's replication group, in the order they joined (the
@@ -678,9 +700,12 @@ class Cluster:
     def _transaction_write(
         self, entry: TableEntry, partition: int, key: EncodedKey, result: WriteResult
     ) -> None:
-        """A write a transaction committed: fed to the global indexes as `apply` feeds its own."""
+        """A write a transaction committed: fed to the global indexes as `apply` feeds its own, and
+        shipped at once if the table is in a synchronous group."""
         if self._config.gsi_lag == 0 and entry.meta.global_indexes():
             self._feed_write(entry, partition, key, result)
+        if self._synchronous and entry.meta.table_id in self._synchronous:
+            self._ship_now(entry.meta)
 
     def _feed_write(self, entry: TableEntry, partition: int, key: EncodedKey, result: WriteResult) -> None:
         """Apply the write that was just committed to the global indexes: straight from the write's own

@@ -10,6 +10,8 @@ SQLite database (`global_tables.sqlite`, or memory):
 - `cursors(source, target, partition, lsn)`: the last lsn of `source`'s partition that `target` has
   received (source and target are table ids). A log record a cursor has not passed is kept by log
   trimming.
+- `synchronous(account, name)`: the groups whose changes are shipped before each write returns
+  (multi-Region strong consistency), set when the group is formed.
 - `joining(table_id)`: a table being copied into by a join that has not finished; the join's last
   transaction removes it. One found when the cluster opens is a copy a crash interrupted: that table is
   deleted, so adding a replica is all or nothing.
@@ -39,6 +41,8 @@ CREATE TABLE IF NOT EXISTS cursors(
     source TEXT NOT NULL, target TEXT NOT NULL, partition INTEGER NOT NULL, lsn INTEGER NOT NULL,
     PRIMARY KEY(source, target, partition)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS joining(table_id TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS synchronous(
+    account TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(account, name)) WITHOUT ROWID;
 """
 
 Version = tuple[float, str]
@@ -115,12 +119,30 @@ class GlobalTableStore:
         with write_transaction(self._db) as db:
             db.execute("DELETE FROM joining WHERE table_id = ?", (table_id,))
 
+    def synchronous_members(self) -> set[str]:
+        """The table ids of the members of synchronous groups."""
+        rows = self._db.execute(
+            "SELECT m.table_id FROM members m JOIN synchronous s ON m.account = s.account AND m.name = s.name"
+        )
+        return {table_id for (table_id,) in rows}
+
+    def is_synchronous(self, account: str, name: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM synchronous WHERE account = ? AND name = ?", (account, name))
+        return row.fetchone() is not None
+
     def join(
-        self, account: str, name: str, members: list[Member], cursors: dict[tuple[str, str, int], int]
+        self,
+        account: str,
+        name: str,
+        members: list[Member],
+        cursors: dict[tuple[str, str, int], int],
+        synchronous: bool = False,
     ) -> None:
-        """Add `members` (the source first when the group is new) and set the cursors given; the new
-        member's copy is finished (in the same transaction)."""
+        """Add `members` (the source first when the group is new; `synchronous` then sets its mode) and
+        set the cursors given; the new member's copy is finished (in the same transaction)."""
         with write_transaction(self._db) as db:
+            if synchronous:
+                db.execute("INSERT OR REPLACE INTO synchronous(account, name) VALUES (?, ?)", (account, name))
             db.executemany("DELETE FROM joining WHERE table_id = ?", [(m.table_id,) for m in members])
             (seq,) = db.execute(
                 "SELECT coalesce(max(seq), 0) FROM members WHERE account = ? AND name = ?", (account, name)
@@ -147,6 +169,8 @@ class GlobalTableStore:
             for member in gone:
                 db.execute("DELETE FROM members WHERE table_id = ?", (member,))
                 db.execute("DELETE FROM cursors WHERE source = ? OR target = ?", (member, member))
+            if len(remaining) <= 1:
+                db.execute("DELETE FROM synchronous WHERE account = ? AND name = ?", row)
         self._cursors = {k: v for k, v in self._cursors.items() if k[0] not in gone and k[1] not in gone}
 
     def cursor(self, source: str, target: str, partition: int) -> int:

@@ -68,7 +68,7 @@ class Replicator:
         self._partition_of = partition_of
         self._write_item = write_item
 
-    def join(self, source: Namespace, target: Namespace, name: str) -> None:
+    def join(self, source: Namespace, target: Namespace, name: str, synchronous: bool = False) -> None:
         """See Cluster.add_replica."""
         source_entry = self._entry_of(source, name)
         target_entry = self._entry_of(target, name)
@@ -109,7 +109,7 @@ class Replicator:
         joining = [Member(target.region, target_id)]
         if not members:
             joining.insert(0, Member(source.region, source_id))
-        self._store.join(source.account, name, joining, cursors)
+        self._store.join(source.account, name, joining, cursors, synchronous and not members)
 
     def regions(self, ns: Namespace, name: str) -> list[str]:
         members = self._store.members(ns.account, name)
@@ -118,25 +118,36 @@ class Replicator:
             return []
         return [m.region for m in members]
 
+    def pump_group(self, account: str, name: str) -> int:
+        """Ship everything the members of one group have not received yet (a synchronous group's write)."""
+        members = self._store.members(account, name)
+        return self._pump_members(account, name, members, True)
+
     def pump(self, complete: bool = True) -> int:
         """See Cluster.replicate. `complete` False ships at most one batch (SHIP_BATCH records) of each
         partition to each member, so a backlog is worked off over several pumps with requests served in
         between instead of stalling them all at once."""
+        return sum(
+            self._pump_members(account, name, members, complete)
+            for account, name, members in self._store.groups()
+        )
+
+    def _pump_members(self, account: str, name: str, members: list[Member], complete: bool) -> int:
+        """Ship between the (ACTIVE) members of one group."""
+        entries: list[tuple[str, TableEntry]] = []
+        for member in members:
+            try:
+                entry = self._entry_of(Namespace(account, member.region), name)
+            except TableNotFound:
+                continue
+            if entry.meta.table_id == member.table_id and entry.meta.status == ACTIVE:
+                entries.append((member.region, entry))
         applied = 0
-        for account, name, members in self._store.groups():
-            entries: list[tuple[str, TableEntry]] = []
-            for member in members:
-                try:
-                    entry = self._entry_of(Namespace(account, member.region), name)
-                except TableNotFound:
-                    continue
-                if entry.meta.table_id == member.table_id and entry.meta.status == ACTIVE:
-                    entries.append((member.region, entry))
-            for source_region, source in entries:
-                for target_region, target in entries:
-                    if target is not source:
-                        for p in range(source.meta.partition_count):
-                            applied += self._ship(source_region, source, p, target_region, target, complete)
+        for source_region, source in entries:
+            for target_region, target in entries:
+                if target is not source:
+                    for p in range(source.meta.partition_count):
+                        applied += self._ship(source_region, source, p, target_region, target, complete)
         return applied
 
     def _ship(

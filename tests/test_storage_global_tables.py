@@ -26,6 +26,7 @@ from storage.api import (
     Outcome,
     StorageConfig,
     TableExists,
+    TransactWrite,
 )
 from storage.codec import decode_item
 from storage.log import ORIGIN_REPLICATION
@@ -350,3 +351,30 @@ def test_every_history_converges_on_the_last_writer(history: list[Step]) -> None
         await cluster.close()
 
     asyncio.run(run())
+
+
+async def test_a_synchronous_group_ships_each_write_before_it_returns(tmp_path: Path) -> None:
+    clock = Clock()
+    cluster = await open_cluster(clock, tmp_path)
+    for ns in REGIONS:
+        await cluster.create_table(ns, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
+    await cluster.add_replica(EAST, WEST, "t", synchronous=True)
+    await cluster.add_replica(EAST, EUROPE, "t")  # joins in the group's mode
+    clock.tick()
+    await cluster.apply(WEST, "t", key(2), Put(item(2, 2)))
+    await cluster.transact_write(
+        EUROPE, [TransactWrite("t", key(3), Put(item(3, 3))), TransactWrite("t", key(1), Put(None))]
+    )
+    for ns in REGIONS:  # no pump ran: the writes were shipped before they returned
+        assert [await value(cluster, ns, k) for k in (1, 2, 3)] == [None, item(2, 2), item(3, 3)]
+    assert await cluster.replicate(complete=True) == 0
+    await cluster.close()
+    cluster = await open_cluster(clock, tmp_path)  # the mode survives a restart
+    await cluster.apply(EUROPE, "t", key(4), Put(item(4, 4)))
+    assert await value(cluster, EAST, 4) == item(4, 4)
+    await cluster.remove_replica(EUROPE, "t")
+    await cluster.delete_table(WEST, "t")  # the group is dissolved: EAST is regional again
+    await cluster.apply(EAST, "t", key(5), Put(item(5, 5)))
+    assert await value(cluster, EUROPE, 5) is None
+    await cluster.close()
