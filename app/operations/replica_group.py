@@ -24,6 +24,7 @@ from app.operations.replica_rules import (
 )
 from app.operations.replica_specs import (
     check_class_budget,
+    is_strong,
     joined_at,
     left_group_spec,
     live_departures,
@@ -146,12 +147,13 @@ def describe_replicas(group: Group, now: float) -> list[dict[str, Any]] | None:
 
 # --- rules that span the group ---
 def check_global_update(request: dict[str, Any], group: Group, now: float) -> None:
-    """UpdateTable on a member of a global table: its stream stays enabled, and nothing else changes
-    while a replica is being added, changed or removed."""
+    """UpdateTable on a member of a global table: its stream stays enabled (unless the group is strongly
+    consistent: MRSC does not replicate through streams), and nothing else changes while a replica is
+    being added, changed or removed."""
     if not group.is_global:
         return
     stream = request.get("StreamSpecification")
-    if stream is not None and stream.get("StreamEnabled") is False:
+    if stream is not None and stream.get("StreamEnabled") is False and not is_strong(group.own.spec):
         raise invalid(DISABLING_STREAM)
     if group.busy(now):
         raise ResourceInUseException(IN_USE)

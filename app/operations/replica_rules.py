@@ -98,6 +98,61 @@ ACTED_AS_SOURCE = (
 KEY_FOR_EACH_REPLICA = "KMSMasterKeyId must be specified for each replica."
 KEY_KINDS = "All replica keys must either be Customer Managed CMK or AWS Managed CMK."
 
+# Multi-Region strong consistency (ack-api-quirks table-global-tables.md: DDB-TABLE-257, 258, 202, 260, 261).
+STRONG, EVENTUAL = "STRONG", "EVENTUAL"
+# The regions that may hold an MRSC member or witness (AWS's US, EU and AP region sets). AWS accepted a
+# us-west-2 table with an eu-west-1 replica and a us-east-2 witness, so the sets are not enforced apart.
+MRSC_REGIONS = frozenset(
+    {
+        "us-east-1",
+        "us-east-2",
+        "us-west-2",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-central-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+    }
+)
+STRONG_REPLICA_COUNT = (
+    "Unsupported replica count for global tables with MultiRegionConsistency set to STRONG."
+)
+WITNESS_NEEDS_STRONG = (
+    "MultiRegionConsistency must be set as STRONG when GlobalTableWitnessUpdates parameter is present."
+)
+SAME_REGION_TWICE = "Cannot target multiple regions with the same action"
+WITNESS_IN_TABLE_REGION = (
+    "Cannot add a witness in the same region as an existing replica when creating a global table with "
+    "MultiRegionConsistency set to STRONG."
+)
+ONLY_REPLICAS_AND_WITNESSES = "Requests that modify replicas or witnesses must not also modify other fields"
+ONLY_CREATES_WITH_CONSISTENCY = (
+    "Only Replica Create actions are supported when MultiRegionConsistency parameter is provided."
+)
+CONSISTENCY_ON_EXISTING = "MultiRegionConsistency parameter is unsupported on existing global table"
+NO_REPLICAS_ADDED = "Cannot add replicas to a global table with strong MultiRegionConsistency"
+NOT_ALL_WITNESSES = "Update table delete operation does not include all witnesses."
+ONE_STRONG_REPLICA = (
+    "Deletion of only one table replica is not supported for global tables with MultiRegionConsistency set "
+    "to STRONG."
+)
+
+
+def unsupported_strong_regions(regions: list[str]) -> ValidationException:
+    return ValidationException(
+        "Unsupported Region(s) specified for global tables with MultiRegionConsistency set to STRONG: "
+        f"[{', '.join(regions)}]."
+    )
+
+
+def not_witnesses(regions: list[str]) -> ValidationException:
+    return ValidationException(
+        "Update global table operation failed because one or more witnesses were not part of the global "
+        f"table. Please retry the request without these witnesses: [{', '.join(regions)}]."
+    )
+
 
 def already_exists(table: str) -> ValidationException:
     return ValidationException(
@@ -152,12 +207,13 @@ def _check_update(members: dict[str, Any]) -> None:
 
 
 def check_replica_updates(
-    updates: list[dict[str, Any]], actions: set[str], local_region: str
+    updates: list[dict[str, Any]], actions: set[str], local_region: str, many: frozenset[str] = frozenset()
 ) -> list[ReplicaAction]:
     """The actions a ReplicaUpdates list asks for, after AWS's request-level rules: it must be the only
     change of the request (`actions`: the members that ask for one), each entry holds one action, all of
-    one type and at most one Create or Delete (identical entries count once), in a supported region other
-    than the table's own for a Create or a Delete."""
+    one type and at most one Create or Delete (identical entries count once; `many`: the kinds that may
+    come several times, a strongly consistent group's Creates and Deletes, checked by replica_strong), in a
+    supported region other than the table's own for a Create or a Delete."""
     if actions - {"ReplicaUpdates"}:
         raise invalid(ONLY_OPERATION)
     if not updates:
@@ -177,7 +233,7 @@ def check_replica_updates(
             found.append(action)
     if len({action.kind for action in found}) > 1:
         raise ValidationException(MIXED_ACTIONS)
-    if len(found) > 1 and found[0].kind != UPDATE:
+    if len(found) > 1 and found[0].kind != UPDATE and found[0].kind not in many:
         raise ValidationException(MANY_CREATES_OR_DELETES)
     for action in found:
         if action.kind == UPDATE:

@@ -16,6 +16,10 @@ carries one member's override to another:
     "ProvisionedThroughputOverride" / "OnDemandThroughputOverride": its own read capacity (wire form)
     "gsi_overrides":  {index name: {the same two overrides}}
     "departures":     {region: until}: members that left and show as DELETING until then
+    "consistency":    "STRONG" in a group with multi-Region strong consistency (absent: EVENTUAL)
+    "witness":        the group's witness region (STRONG only; a witness holds no table: it lives here)
+    "witness_ready":  when the witness is ACTIVE (CREATING before)
+    "witness_until":  after the group dissolved: the witness shows as DELETING until then
   }
 """
 
@@ -26,7 +30,13 @@ from typing import Any
 
 from app.errors import LimitExceededException
 from app.operations.contributor_insights import SPEC_KEY as INSIGHTS_KEY
-from app.operations.replica_rules import GSI_OVERRIDES, KEY_FOR_EACH_REPLICA, KEY_KINDS, class_limit
+from app.operations.replica_rules import (
+    GSI_OVERRIDES,
+    KEY_FOR_EACH_REPLICA,
+    KEY_KINDS,
+    STRONG,
+    class_limit,
+)
 from app.operations.table_options import kms_key_arn
 from app.operations.table_schema_rules import invalid
 from app.operations.table_spec import (
@@ -58,6 +68,35 @@ def live_departures(spec: Spec, now: float) -> dict[str, float]:
     """The members that left and still show as DELETING, by region."""
     departures: dict[str, float] = replica_state(spec).get("departures") or {}
     return {region: until for region, until in departures.items() if now < until}
+
+
+def is_strong(spec: Spec) -> bool:
+    """Whether the table is (or, while its members show as DELETING, was) in a strongly consistent group."""
+    return bool(replica_state(spec).get("consistency") == STRONG)
+
+
+def witness_region(spec: Spec) -> str | None:
+    region: str | None = replica_state(spec).get("witness")
+    return region
+
+
+def strong_description(spec: Spec, now: float) -> dict[str, Any]:
+    """DescribeTable's MultiRegionConsistency and GlobalTableWitnesses of a member of a global table
+    (nothing for an eventually consistent one: AWS leaves both out)."""
+    if not is_strong(spec):
+        return {}
+    out: dict[str, Any] = {"MultiRegionConsistency": STRONG}
+    state = replica_state(spec)
+    witness = state.get("witness")
+    if witness is not None:
+        until = state.get("witness_until")
+        if until is not None:
+            status = "DELETING" if now < until else None
+        else:
+            status = "CREATING" if now < float(state.get("witness_ready") or 0.0) else "ACTIVE"
+        if status is not None:
+            out["GlobalTableWitnesses"] = [{"RegionName": witness, "WitnessStatus": status}]
+    return out
 
 
 def source_region(spec: Spec) -> str | None:

@@ -49,6 +49,7 @@ from app.operations.replica_specs import (
     new_replica_spec,
     override_table_class,
 )
+from app.operations.replica_strong import StrongRequest, update_strong
 from app.operations.stream_records import NEW_AND_OLD_IMAGES
 from app.operations.stream_specs import enable_stream_in
 from app.operations.table_describe import View, describe, index_stats
@@ -59,9 +60,10 @@ from storage.api import Namespace, TableExists, TableMeta, TableNotFound
 
 
 async def update_replicas(
-    request: dict[str, Any], actions: list[ReplicaAction], ctx: Context
+    request: dict[str, Any], actions: list[ReplicaAction], ctx: Context, strong: StrongRequest
 ) -> dict[str, Any]:
-    """UpdateTable with ReplicaUpdates (its request-level rules already checked into `actions`)."""
+    """UpdateTable with ReplicaUpdates (its request-level rules already checked into `actions`; `strong`:
+    its multi-Region consistency members, see replica_strong)."""
     meta = await existing_table(ctx, request["TableName"])
     now = ctx.clock.now()
     status = table_status(meta, now)
@@ -69,12 +71,13 @@ async def update_replicas(
     group = await load_group(ctx, meta, now)
     shown = describe_replicas(group, now) or []
     busy = status == UPDATING or group.busy(now)
-    if actions[0].kind == CREATE:
-        await _create(ctx, group, actions[0], busy, now)
-    elif actions[0].kind == DELETE:
-        await _delete(ctx, group, actions[0], busy, now)
-    else:
-        await _update(ctx, group, actions, busy, now)
+    if not await update_strong(ctx, group, actions, strong, busy, now):
+        if actions[0].kind == CREATE:
+            await _create(ctx, group, actions[0], busy, now)
+        elif actions[0].kind == DELETE:
+            await _delete(ctx, group, actions[0], busy, now)
+        else:
+            await _update(ctx, group, actions, busy, now)
     meta = await ctx.cluster.get_table(ctx.namespace, meta.name)
     stats = await ctx.cluster.table_stats(ctx.namespace, meta.name)
     view = View(UPDATING, stats, indexes=await index_stats(ctx, meta), replicas=shown)

@@ -11,7 +11,8 @@ allocates resources) and true afterwards; DELETING while UpdateTable deletes it.
 appears for an index created with its table or once the index is ACTIVE (AWS's examples).
 
 A member of a global table also has GlobalTableVersion, Replicas (rendered by replica_group) and
-GlobalTableSettingsReplicationMode, and shows its own read capacity overrides (replica_specs) in place of
+GlobalTableSettingsReplicationMode (and, with strong consistency, MultiRegionConsistency and
+GlobalTableWitnesses), and shows its own read capacity overrides (replica_specs) in place of
 the group's.
 """
 
@@ -24,7 +25,12 @@ from typing import Any
 
 from app.operations.registry import Context
 from app.operations.replica_rules import GLOBAL_TABLE_VERSION, SETTINGS_REPLICATION
-from app.operations.replica_specs import max_read_override, overridden_on_demand, read_override
+from app.operations.replica_specs import (
+    max_read_override,
+    overridden_on_demand,
+    read_override,
+    strong_description,
+)
 from app.operations.table_lookup import CREATING, index_arn, stream_arn, table_arn
 from app.operations.table_spec import (
     INDEX_ACTIVE,
@@ -185,6 +191,7 @@ def describe(meta: TableMeta, ns: Namespace, view: View, now: float) -> dict[str
         out["GlobalTableVersion"] = GLOBAL_TABLE_VERSION
         out["Replicas"] = view.replicas
         out["GlobalTableSettingsReplicationMode"] = SETTINGS_REPLICATION
+        out.update(strong_description(spec, now))  # multi-Region strong consistency and its witness
     if spec["sse"] is not None:
         out["SSEDescription"] = {"Status": "ENABLED", **spec["sse"]}
     if spec["table_class"] is not None:

@@ -6,8 +6,9 @@ On a member of a global table the settings DynamoDB shares across the group (cap
 indexes, encryption type, table class) reach every member (replica_group.share_change); the stream stays
 enabled, and nothing changes while a replica is being added or removed.
 
-Witnesses, strong multi-Region consistency and vector indexes are not implemented yet: they are refused
-with a ValidationException that says so (a client error, never a 500).
+MultiRegionConsistency and GlobalTableWitnessUpdates go with ReplicaUpdates (replica_strong). Vector
+indexes and multi-account global tables are not implemented yet: they are refused with a
+ValidationException that says so (a client error, never a 500).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from app.operations.replica_group import (
     share_change,
 )
 from app.operations.replica_rules import check_replica_updates
+from app.operations.replica_strong import check_strong_actions, check_strong_request
 from app.operations.replicas import update_replicas
 from app.operations.stream_specs import apply_stream_change
 from app.operations.table_describe import View, describe
@@ -110,8 +112,6 @@ EXCLUSIVE = (
     ("WarmThroughput", "WarmThroughput must be the only operation in the request"),
 )
 UNSUPPORTED = (
-    "GlobalTableWitnessUpdates",
-    "MultiRegionConsistency",
     "VectorIndexUpdates",
     "GlobalTableSettingsReplicationMode",
     "DisassociationProtectionEnabled",
@@ -237,10 +237,12 @@ def _shared_changes(actions: set[str], plan: UpdatePlan, change: IndexChange | N
 
 async def update_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
     actions = _check_request(request)
+    strong = check_strong_request(request, actions)
     if "ReplicaUpdates" in actions:
-        updates = request["ReplicaUpdates"]
-        replica_actions = check_replica_updates(updates, actions, ctx.namespace.region)
-        return await update_replicas(request, replica_actions, ctx)
+        updates, region = request["ReplicaUpdates"], ctx.namespace.region
+        replica_actions = check_replica_updates(updates, actions, region, many=strong.many())
+        check_strong_actions(strong, replica_actions, region)
+        return await update_replicas(request, replica_actions, ctx, strong)
     updates = request.get("GlobalSecondaryIndexUpdates") or []
     gsi_updates = _check_gsi_entries(updates)
     changes = requested_changes(updates)

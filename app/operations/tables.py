@@ -4,7 +4,7 @@ CreateTable and UpdateTable live in their own modules (table_create, table_updat
 every handler and implements the three small ones. A member of a global table describes its replicas
 (replica_group); deleting it in its region removes that replica from the group (AWS's rules: deletion
 protection named per region, and no member may go while a replica it was the source of in the last 24
-hours exists).
+hours exists; a member of a strongly consistent group cannot leave alone).
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from typing import Any
 from app.errors import ResourceInUseException, ResourceNotFoundException, ValidationException
 from app.operations.registry import Context, operation
 from app.operations.replica_group import check_not_recent_source, describe_replicas, load_group
-from app.operations.replica_rules import protected_replica
+from app.operations.replica_rules import ONE_STRONG_REPLICA, protected_replica
+from app.operations.replica_specs import is_strong
 from app.operations.replicas import remove_member
 from app.operations.table_create import create_table
 from app.operations.table_describe import View, describe, index_stats
@@ -78,6 +79,8 @@ async def delete_table(request: dict[str, Any], ctx: Context) -> dict[str, Any]:
         raise ResourceInUseException(f"{IN_USE}Cannot delete table while stream is being enabled/disabled.")
     if busy is not None:
         raise ResourceInUseException(f"{IN_USE}Table: {name} is in the process of being updated.")
+    if group.others and is_strong(meta.spec):  # a STRONG group leaves only all at once (UpdateTable)
+        raise ValidationException(ONE_STRONG_REPLICA)
     if meta.spec["deletion_protection"]:
         if group.is_global:
             raise protected_replica(name, ctx.namespace.region)
