@@ -19,6 +19,7 @@ from app.operations.replica_rules import (
     ACTED_AS_SOURCE,
     DISABLING_STREAM,
     IN_USE,
+    NOT_AUTOSCALED,
     SETTINGS_REPLICATION,
     SOURCE_WINDOW,
 )
@@ -36,7 +37,7 @@ from app.operations.replica_specs import (
 from app.operations.table_index_updates import IndexChange, run_index_change, stored_spec
 from app.operations.table_lookup import ACTIVE, DELETING, UPDATING, table_status
 from app.operations.table_schema_rules import invalid
-from app.operations.table_spec import Spec, gsi_status
+from app.operations.table_spec import PROVISIONED, Spec, gsi_status
 from app.operations.table_throughput import epoch
 from storage.api import Namespace, TableMeta, TableNotFound
 
@@ -157,6 +158,15 @@ def check_global_update(request: dict[str, Any], group: Group, now: float) -> No
         raise invalid(DISABLING_STREAM)
     if group.busy(now):
         raise ResourceInUseException(IN_USE)
+
+
+def check_can_add(group: Group, busy: bool) -> None:
+    """What adding replicas needs of the table: no change in progress, and (no auto scaling here) on-demand
+    capacity, as AWS refuses a PROVISIONED table without write auto scaling."""
+    if busy:
+        raise ResourceInUseException(IN_USE)
+    if group.own.spec["billing_mode"] == PROVISIONED:
+        raise ValidationException(NOT_AUTOSCALED)
 
 
 def check_not_recent_source(group: Group, region: str, now: float) -> None:

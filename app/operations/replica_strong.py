@@ -23,7 +23,7 @@ from typing import Any
 
 from app.errors import ResourceInUseException, ValidationException
 from app.operations.registry import Context
-from app.operations.replica_group import REPLICA, Group, region_ns
+from app.operations.replica_group import REPLICA, Group, check_can_add, region_ns
 from app.operations.replica_rules import (
     CONSISTENCY_ON_EXISTING,
     CREATE,
@@ -33,7 +33,6 @@ from app.operations.replica_rules import (
     MRSC_REGIONS,
     NO_REPLICAS_ADDED,
     NOT_ALL_WITNESSES,
-    NOT_AUTOSCALED,
     ONE_STRONG_REPLICA,
     ONLY_CREATES_WITH_CONSISTENCY,
     ONLY_REPLICAS_AND_WITNESSES,
@@ -57,7 +56,7 @@ from app.operations.replica_specs import (
     new_replica_spec,
     witness_region,
 )
-from app.operations.table_spec import PROVISIONED, Spec, copy_spec, spec_index_defs
+from app.operations.table_spec import Spec, copy_spec, spec_index_defs
 from storage.api import TableExists, TableNotFound
 
 
@@ -174,10 +173,7 @@ async def _create(
     for action in actions:
         if action.region in group.departures or await _exists(ctx, group, action.region):
             raise already_exists(name)
-    if busy:
-        raise ResourceInUseException(IN_USE)
-    if meta.spec["billing_mode"] == PROVISIONED:
-        raise ValidationException(NOT_AUTOSCALED)
+    check_can_add(group, busy)
     delay = ctx.settings.status_delay
     source = joined_source_spec(copy_spec(meta.spec), now)
     _strong_state(source, witness, now + delay)

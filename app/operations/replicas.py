@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.errors import ResourceInUseException, ValidationException
+from app.errors import ResourceInUseException
 from app.operations.registry import Context
 from app.operations.replica_group import (
     REPLICA,
     Group,
     after_departure,
+    check_can_add,
     check_not_recent_source,
     describe_replicas,
     load_group,
@@ -36,7 +37,6 @@ from app.operations.replica_rules import (
     DELETE,
     IN_USE,
     KEY_FOR_EACH_REPLICA,
-    NOT_AUTOSCALED,
     ReplicaAction,
     already_exists,
     not_members,
@@ -55,7 +55,7 @@ from app.operations.stream_specs import enable_stream_in
 from app.operations.table_describe import View, describe, index_stats
 from app.operations.table_lookup import UPDATING, check_changeable, existing_table, table_status
 from app.operations.table_schema_rules import invalid
-from app.operations.table_spec import PROVISIONED, copy_spec, spec_index_defs
+from app.operations.table_spec import copy_spec, spec_index_defs
 from storage.api import Namespace, TableExists, TableMeta, TableNotFound
 
 
@@ -100,10 +100,7 @@ async def _create(ctx: Context, group: Group, action: ReplicaAction, busy: bool,
         raise already_exists(name)
     if await _exists(ctx, target_ns, name):
         raise already_exists(name)  # a table of that name in the region (even one being deleted)
-    if busy:
-        raise ResourceInUseException(IN_USE)
-    if meta.spec["billing_mode"] == PROVISIONED:
-        raise ValidationException(NOT_AUTOSCALED)
+    check_can_add(group, busy)
     delay = ctx.settings.status_delay
     source = joined_source_spec(copy_spec(meta.spec), now)
     start_stream = source["stream"] is None
