@@ -342,7 +342,7 @@ class Cluster:
 
     def _ship_now(self, meta: TableMeta) -> None:
         """A write of a synchronous group's member (not one shipped to it): the others get it now."""
-        self._replicator.pump_group(meta.namespace.account, meta.name)
+        self._replicator.pump_group(meta.table_id)
 
     # --- transactions ---
     async def transact_write(

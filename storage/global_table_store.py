@@ -6,11 +6,13 @@ changes it made itself (its partition log records of any origin but ORIGIN_REPLI
 member, so a change reaches each member directly from where it was made. This store keeps, in its own
 SQLite database (`global_tables.sqlite`, or memory):
 
-- `members(account, name, region, table_id, seq)`: the groups; `seq` orders the members by joining.
+- `members(group_id, account, name, region, table_id, seq)`: the groups; `seq` orders the members by
+  joining. A group's id is its founding table's id: two groups of one name may exist in an account (in
+  different regions), and must not mix.
 - `cursors(source, target, partition, lsn)`: the last lsn of `source`'s partition that `target` has
   received (source and target are table ids). A log record a cursor has not passed is kept by log
   trimming.
-- `synchronous(account, name)`: the groups whose changes are shipped before each write returns
+- `synchronous(group_id)`: the groups whose changes are shipped before each write returns
   (multi-Region strong consistency), set when the group is formed.
 - `joining(table_id)`: a table being copied into by a join that has not finished; the join's last
   transaction removes it. One found when the cluster opens is a copy a crash interrupted: that table is
@@ -35,14 +37,14 @@ GLOBAL_TABLES_FILE = "global_tables.sqlite"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS members(
-    account TEXT NOT NULL, name TEXT NOT NULL, region TEXT NOT NULL, table_id TEXT NOT NULL UNIQUE,
-    seq INTEGER NOT NULL, PRIMARY KEY(account, name, region)) WITHOUT ROWID;
+    group_id TEXT NOT NULL, account TEXT NOT NULL, name TEXT NOT NULL, region TEXT NOT NULL,
+    table_id TEXT NOT NULL UNIQUE, seq INTEGER NOT NULL, PRIMARY KEY(account, name, region)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS members_by_group ON members(group_id, seq);
 CREATE TABLE IF NOT EXISTS cursors(
     source TEXT NOT NULL, target TEXT NOT NULL, partition INTEGER NOT NULL, lsn INTEGER NOT NULL,
     PRIMARY KEY(source, target, partition)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS joining(table_id TEXT PRIMARY KEY) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS synchronous(
-    account TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY(account, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS synchronous(group_id TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 Version = tuple[float, str]
@@ -69,6 +71,17 @@ class Member:
     table_id: str
 
 
+@dataclass(frozen=True)
+class Group:
+    """A replication group: its id, the account and table name of its members, and the members in join
+    order."""
+
+    group_id: str
+    account: str
+    name: str
+    members: list[Member]
+
+
 class GlobalTableStore:
     """The replication groups and their cursors; cursors are cached in memory (read on every pump)."""
 
@@ -84,22 +97,29 @@ class GlobalTableStore:
     def close(self) -> None:
         self._db.close()
 
-    def groups(self) -> list[tuple[str, str, list[Member]]]:
-        """Every group as (account, table name, members in join order)."""
-        groups: dict[tuple[str, str], list[Member]] = {}
+    def groups(self) -> list[Group]:
+        """Every group, its members in join order."""
+        groups: dict[str, Group] = {}
         rows = self._db.execute(
-            "SELECT account, name, region, table_id FROM members ORDER BY account, name, seq"
+            "SELECT group_id, account, name, region, table_id FROM members ORDER BY group_id, seq"
         )
-        for account, name, region, table_id in rows:
-            groups.setdefault((account, name), []).append(Member(region, table_id))
-        return [(account, name, members) for (account, name), members in groups.items()]
+        for group_id, account, name, region, table_id in rows:
+            group = groups.setdefault(group_id, Group(group_id, account, name, []))
+            group.members.append(Member(region, table_id))
+        return list(groups.values())
 
-    def members(self, account: str, name: str) -> list[Member]:
+    def group_of(self, table_id: str) -> Group | None:
+        """The group the table is a member of."""
+        row = self._db.execute(
+            "SELECT group_id, account, name FROM members WHERE table_id = ?", (table_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        group_id, account, name = row
         rows = self._db.execute(
-            "SELECT region, table_id FROM members WHERE account = ? AND name = ? ORDER BY seq",
-            (account, name),
+            "SELECT region, table_id FROM members WHERE group_id = ? ORDER BY seq", (group_id,)
         )
-        return [Member(region, table_id) for region, table_id in rows]
+        return Group(group_id, account, name, [Member(region, member) for region, member in rows])
 
     def is_member(self, table_id: str) -> bool:
         return (
@@ -122,35 +142,31 @@ class GlobalTableStore:
     def synchronous_members(self) -> set[str]:
         """The table ids of the members of synchronous groups."""
         rows = self._db.execute(
-            "SELECT m.table_id FROM members m JOIN synchronous s ON m.account = s.account AND m.name = s.name"
+            "SELECT m.table_id FROM members m JOIN synchronous s ON m.group_id = s.group_id"
         )
         return {table_id for (table_id,) in rows}
 
-    def is_synchronous(self, account: str, name: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM synchronous WHERE account = ? AND name = ?", (account, name))
-        return row.fetchone() is not None
-
     def join(
         self,
-        account: str,
-        name: str,
-        members: list[Member],
+        group: Group,
+        joining: list[Member],
         cursors: dict[tuple[str, str, int], int],
         synchronous: bool = False,
     ) -> None:
-        """Add `members` (the source first when the group is new; `synchronous` then sets its mode) and
+        """Add `joining` to `group` (a new group: its founder first, and `synchronous` sets its mode) and
         set the cursors given; the new member's copy is finished (in the same transaction)."""
         with write_transaction(self._db) as db:
             if synchronous:
-                db.execute("INSERT OR REPLACE INTO synchronous(account, name) VALUES (?, ?)", (account, name))
-            db.executemany("DELETE FROM joining WHERE table_id = ?", [(m.table_id,) for m in members])
+                db.execute("INSERT OR REPLACE INTO synchronous(group_id) VALUES (?)", (group.group_id,))
+            db.executemany("DELETE FROM joining WHERE table_id = ?", [(m.table_id,) for m in joining])
             (seq,) = db.execute(
-                "SELECT coalesce(max(seq), 0) FROM members WHERE account = ? AND name = ?", (account, name)
+                "SELECT coalesce(max(seq), 0) FROM members WHERE group_id = ?", (group.group_id,)
             ).fetchone()
-            for offset, member in enumerate(members, start=1):
+            for offset, member in enumerate(joining, start=1):
                 db.execute(
-                    "INSERT INTO members(account, name, region, table_id, seq) VALUES (?, ?, ?, ?, ?)",
-                    (account, name, member.region, member.table_id, seq + offset),
+                    "INSERT INTO members(group_id, account, name, region, table_id, seq) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (group.group_id, group.account, group.name, member.region, member.table_id, seq + offset),
                 )
             db.executemany(
                 "INSERT OR REPLACE INTO cursors(source, target, partition, lsn) VALUES (?, ?, ?, ?)",
@@ -160,17 +176,17 @@ class GlobalTableStore:
 
     def leave(self, table_id: str) -> None:
         """Take the table out of its group (and dissolve a group left with one member)."""
-        row = self._db.execute("SELECT account, name FROM members WHERE table_id = ?", (table_id,)).fetchone()
-        if row is None:
+        group = self.group_of(table_id)
+        if group is None:
             return
-        remaining = [m for m in self.members(*row) if m.table_id != table_id]
+        remaining = [m for m in group.members if m.table_id != table_id]
         gone = {table_id} if len(remaining) > 1 else {table_id, *(m.table_id for m in remaining)}
         with write_transaction(self._db) as db:
             for member in gone:
                 db.execute("DELETE FROM members WHERE table_id = ?", (member,))
                 db.execute("DELETE FROM cursors WHERE source = ? OR target = ?", (member, member))
             if len(remaining) <= 1:
-                db.execute("DELETE FROM synchronous WHERE account = ? AND name = ?", row)
+                db.execute("DELETE FROM synchronous WHERE group_id = ?", (group.group_id,))
         self._cursors = {k: v for k, v in self._cursors.items() if k[0] not in gone and k[1] not in gone}
 
     def cursor(self, source: str, target: str, partition: int) -> int:

@@ -24,7 +24,7 @@ from storage.api import (
 )
 from storage.catalog import ACTIVE, TableEntry
 from storage.codec import decode_item
-from storage.global_table_store import GlobalTableStore, Member, Version, record_version, version_txid
+from storage.global_table_store import GlobalTableStore, Group, Member, Version, record_version, version_txid
 from storage.keys import EncodedKey
 from storage.log import ORIGIN_REPLICATION, LogRecord
 from storage.partition import Partition
@@ -77,10 +77,11 @@ class Replicator:
             raise TableExists(name)
         self.pump()  # what the members wrote reaches the source before the source is copied
         self._store.start_joining(target_id)
-        members = self._store.members(source.account, name)
         source_id = source_entry.meta.table_id
-        if not any(m.table_id == source_id for m in members):
-            members = []  # a new group (a stale one cannot exist: leaving cleans up)
+        group = self._store.group_of(source_id)
+        founding = group is None
+        if group is None:
+            group = Group(source_id, source.account, name, [Member(source.region, source_id)])
         now = self._commit_time()
         txid = version_txid((now, source.region))
         copied = 0
@@ -95,7 +96,7 @@ class Replicator:
                     target_entry, EncodedKey(hash, pk, sk), change, now, ORIGIN_REPLICATION, txid
                 )
         cursors: dict[tuple[str, str, int], int] = {}
-        for member in members or [Member(source.region, source_id)]:
+        for member in group.members:
             entry = self._entry_of(Namespace(source.account, member.region), name)
             for p in range(entry.meta.partition_count):
                 # A member's changes the source has not received yet are not in the copy: the new
@@ -107,37 +108,32 @@ class Replicator:
             for p in range(target_entry.meta.partition_count):
                 cursors[(target_id, member.table_id, p)] = self._partition_of(target_entry, p).last_lsn
         joining = [Member(target.region, target_id)]
-        if not members:
+        if founding:
             joining.insert(0, Member(source.region, source_id))
-        self._store.join(source.account, name, joining, cursors, synchronous and not members)
+        self._store.join(group, joining, cursors, synchronous and founding)
 
     def regions(self, ns: Namespace, name: str) -> list[str]:
-        members = self._store.members(ns.account, name)
-        table_id = self._entry_of(ns, name).meta.table_id
-        if not any(m.table_id == table_id for m in members):
-            return []
-        return [m.region for m in members]
+        group = self._store.group_of(self._entry_of(ns, name).meta.table_id)
+        return [] if group is None else [m.region for m in group.members]
 
-    def pump_group(self, account: str, name: str) -> int:
-        """Ship everything the members of one group have not received yet (a synchronous group's write)."""
-        members = self._store.members(account, name)
-        return self._pump_members(account, name, members, True)
+    def pump_group(self, table_id: str) -> int:
+        """Ship everything the members of the table's group have not received yet (a synchronous
+        group's write)."""
+        group = self._store.group_of(table_id)
+        return 0 if group is None else self._pump_members(group, True)
 
     def pump(self, complete: bool = True) -> int:
         """See Cluster.replicate. `complete` False ships at most one batch (SHIP_BATCH records) of each
         partition to each member, so a backlog is worked off over several pumps with requests served in
         between instead of stalling them all at once."""
-        return sum(
-            self._pump_members(account, name, members, complete)
-            for account, name, members in self._store.groups()
-        )
+        return sum(self._pump_members(group, complete) for group in self._store.groups())
 
-    def _pump_members(self, account: str, name: str, members: list[Member], complete: bool) -> int:
+    def _pump_members(self, group: Group, complete: bool) -> int:
         """Ship between the (ACTIVE) members of one group."""
         entries: list[tuple[str, TableEntry]] = []
-        for member in members:
+        for member in group.members:
             try:
-                entry = self._entry_of(Namespace(account, member.region), name)
+                entry = self._entry_of(Namespace(group.account, member.region), group.name)
             except TableNotFound:
                 continue
             if entry.meta.table_id == member.table_id and entry.meta.status == ACTIVE:

@@ -378,3 +378,24 @@ async def test_a_synchronous_group_ships_each_write_before_it_returns(tmp_path: 
     await cluster.apply(EAST, "t", key(5), Put(item(5, 5)))
     assert await value(cluster, EUROPE, 5) is None
     await cluster.close()
+
+
+async def test_two_groups_of_one_name_do_not_mix() -> None:
+    clock = Clock()
+    cluster = await global_table(clock, WEST)  # t: EAST + WEST
+    asia, africa = Namespace(EAST.account, "ap-south-1"), Namespace(EAST.account, "af-south-1")
+    for ns in (asia, africa):
+        await cluster.create_table(ns, "t", SCHEMA, {}, indexes=(BY_COLOUR,))
+    await cluster.apply(asia, "t", key(900), Put(item(900, 9)))
+    await cluster.add_replica(asia, africa, "t")  # another table named t, another group
+    clock.tick()
+    await cluster.apply(EAST, "t", key(1), Put(item(1, 1)))
+    await cluster.apply(africa, "t", key(901), Put(item(901, 9)))
+    await cluster.replicate(complete=True)
+    assert await value(cluster, WEST, 1) == item(1, 1)
+    assert await value(cluster, asia, 1) is None and await value(cluster, africa, 1) is None
+    assert await value(cluster, asia, 901) == item(901, 9)
+    assert await value(cluster, EAST, 901) is None and await value(cluster, WEST, 900) is None
+    assert await cluster.replica_regions(africa, "t") == ["ap-south-1", "af-south-1"]
+    assert await cluster.replica_regions(WEST, "t") == ["us-east-1", "us-west-2"]
+    await cluster.close()
