@@ -99,9 +99,9 @@ class Cluster:
     ) -> None:
         self._config = config
         self._catalog = catalog
-        # Write transactions: their ledger, the items they hold, the commit protocol.
         # Log records' commit times: strictly increasing (see CommitClock).
         self._commit_time = CommitClock(config.clock)
+        # Write transactions: their ledger, the items they hold, the commit protocol.
         ledger = ledger or Ledger(None)
         self._coordinator = Coordinator(
             config, ledger, self._partition, self._transaction_write, self._commit_time
@@ -245,8 +245,7 @@ class Cluster:
         entry = self._catalog.delete(ns, name, linger_until)
         table_id, now = entry.meta.table_id, self._config.clock()
         self._global_tables.leave(table_id)
-        self._synchronous.discard(table_id)
-        if self._synchronous:
+        if table_id in self._synchronous:  # leaving may dissolve the group: its other member too
             self._synchronous = self._global_tables.synchronous_members()
         if self._streams.streams([table_id], now - self._config.stream_retention):
             # Its streams stay readable (DISABLED) for their retention: keep the partitions' logs.
@@ -318,26 +317,24 @@ class Cluster:
         partition = self._partition(entry, index)
         if not meta.indexes:
             result = partition.apply(meta.key_schema, encoded, mutation, ts, origin, txid)
-            if self._synchronous and meta.table_id in self._synchronous and origin != ORIGIN_REPLICATION:
-                self._ship_now(meta)  # (a write that changed nothing has nothing to ship: cheap)
-            return result
-        config = self._config
-        lsis = meta.local_indexes()
-        result = partition.apply(
-            meta.key_schema,
-            encoded,
-            mutation,
-            ts,
-            origin,
-            txid,
-            lsis=lsis,
-            sizer=config.sizer,
-            collection_limit=config.item_collection_limit if lsis else None,
-        )
-        if result.lsn is not None and config.gsi_lag == 0 and len(lsis) < len(meta.indexes):
-            self._feed_write(entry, index, encoded, result)
+        else:
+            config = self._config
+            lsis = meta.local_indexes()
+            result = partition.apply(
+                meta.key_schema,
+                encoded,
+                mutation,
+                ts,
+                origin,
+                txid,
+                lsis=lsis,
+                sizer=config.sizer,
+                collection_limit=config.item_collection_limit if lsis else None,
+            )
+            if result.lsn is not None and config.gsi_lag == 0 and len(lsis) < len(meta.indexes):
+                self._feed_write(entry, index, encoded, result)
         if self._synchronous and meta.table_id in self._synchronous and origin != ORIGIN_REPLICATION:
-            self._ship_now(meta)
+            self._ship_now(meta)  # a write that changed nothing leaves nothing to ship: cheap
         return result
 
     def _ship_now(self, meta: TableMeta) -> None:

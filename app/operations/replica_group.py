@@ -22,6 +22,7 @@ from app.operations.replica_rules import (
     NOT_AUTOSCALED,
     SETTINGS_REPLICATION,
     SOURCE_WINDOW,
+    already_exists,
 )
 from app.operations.replica_specs import (
     check_class_budget,
@@ -158,6 +159,18 @@ def check_global_update(request: dict[str, Any], group: Group, now: float) -> No
         raise invalid(DISABLING_STREAM)
     if group.busy(now):
         raise ResourceInUseException(IN_USE)
+
+
+async def check_region_free(ctx: Context, group: Group, region: str) -> None:
+    """A new replica's region must hold no member (not even a departing one) and no table of the name
+    (not even one being deleted): AWS's "already existed as tables"."""
+    if region in group.others or region in group.departures:
+        raise already_exists(group.own.name)
+    try:
+        await ctx.cluster.get_table(region_ns(group.own.namespace, region), group.own.name)
+    except TableNotFound:
+        return
+    raise already_exists(group.own.name)
 
 
 def check_can_add(group: Group, busy: bool) -> None:

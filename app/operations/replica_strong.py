@@ -23,7 +23,7 @@ from typing import Any
 
 from app.errors import ResourceInUseException, ValidationException
 from app.operations.registry import Context
-from app.operations.replica_group import REPLICA, Group, check_can_add, region_ns
+from app.operations.replica_group import REPLICA, Group, check_can_add, check_region_free, region_ns
 from app.operations.replica_rules import (
     CONSISTENCY_ON_EXISTING,
     CREATE,
@@ -57,7 +57,7 @@ from app.operations.replica_specs import (
     witness_region,
 )
 from app.operations.table_spec import Spec, copy_spec, spec_index_defs
-from storage.api import TableExists, TableNotFound
+from storage.api import TableExists
 
 
 @dataclass(frozen=True)
@@ -149,14 +149,6 @@ async def update_strong(
     return False
 
 
-async def _exists(ctx: Context, group: Group, region: str) -> bool:
-    try:
-        await ctx.cluster.get_table(region_ns(group.own.namespace, region), group.own.name)
-    except TableNotFound:
-        return False
-    return True
-
-
 def _strong_state(spec: Spec, witness: str | None, ready: float) -> None:
     state = spec[REPLICA_KEY]
     state["consistency"] = STRONG
@@ -171,8 +163,7 @@ async def _create(
     meta, now = group.own, ctx.clock.now()
     ns, name = meta.namespace, meta.name
     for action in actions:
-        if action.region in group.departures or await _exists(ctx, group, action.region):
-            raise already_exists(name)
+        await check_region_free(ctx, group, action.region)
     check_can_add(group, busy)
     delay = ctx.settings.status_delay
     source = joined_source_spec(copy_spec(meta.spec), now)

@@ -28,6 +28,7 @@ from app.operations.replica_group import (
     after_departure,
     check_can_add,
     check_not_recent_source,
+    check_region_free,
     describe_replicas,
     load_group,
     region_ns,
@@ -56,7 +57,7 @@ from app.operations.table_describe import View, describe, index_stats
 from app.operations.table_lookup import UPDATING, check_changeable, existing_table, table_status
 from app.operations.table_schema_rules import invalid
 from app.operations.table_spec import copy_spec, spec_index_defs
-from storage.api import Namespace, TableExists, TableMeta, TableNotFound
+from storage.api import TableExists, TableMeta
 
 
 async def update_replicas(
@@ -84,22 +85,11 @@ async def update_replicas(
     return {"TableDescription": describe(meta, ctx.namespace, view, now)}
 
 
-async def _exists(ctx: Context, ns: Namespace, name: str) -> bool:
-    try:
-        await ctx.cluster.get_table(ns, name)
-    except TableNotFound:
-        return False
-    return True
-
-
 async def _create(ctx: Context, group: Group, action: ReplicaAction, busy: bool, now: float) -> None:
     meta = group.own
     ns, name = meta.namespace, meta.name
     target_ns = region_ns(ns, action.region)
-    if action.region in group.others or action.region in group.departures:
-        raise already_exists(name)
-    if await _exists(ctx, target_ns, name):
-        raise already_exists(name)  # a table of that name in the region (even one being deleted)
+    await check_region_free(ctx, group, action.region)
     check_can_add(group, busy)
     delay = ctx.settings.status_delay
     source = joined_source_spec(copy_spec(meta.spec), now)
